@@ -1,0 +1,198 @@
+package dev.backendpatterns.common.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One real {@code redis-server} process on a free loopback port, persistence off, in its own temporary
+ * directory. Stopped by {@link #close()}, and by the JVM's shutdown hook on exit or Ctrl-C.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+    public static final String HOST = "127.0.0.1";
+    private static final long START_TIMEOUT_MILLIS = 15_000;
+
+    private final RedisBinary binary;
+    private final Process process;
+    private final int port;
+    private final Path directory;
+    private final Path logFile;
+    private final boolean ownsDirectory;
+
+    private EmbeddedRedis(RedisBinary binary, Process process, int port, Path directory, Path logFile, boolean ownsDirectory) {
+        this.binary = binary;
+        this.process = process;
+        this.port = port;
+        this.directory = directory;
+        this.logFile = logFile;
+        this.ownsDirectory = ownsDirectory;
+    }
+
+    /** Starts a standalone server on a free port in a new temporary directory. */
+    public static EmbeddedRedis start(RedisBinary binary) {
+        return start(binary, List.of());
+    }
+
+    /** Starts a server on a free port in a new temporary directory with extra {@code redis-server} arguments. */
+    public static EmbeddedRedis start(RedisBinary binary, List<String> extraArgs) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("bp-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(binary, freePort(), dir, extraArgs, true);
+            } catch (IllegalStateException e) {
+                // another process may take the free port between our probe and the server's bind
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    deleteRecursively(dir);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts a server on {@code port} with {@code directory} as its working directory (kept on close when the
+     * caller made it).
+     */
+    static EmbeddedRedis start(RedisBinary binary, int port, Path directory, List<String> extraArgs, boolean ownsDirectory) {
+        Path log = directory.resolve("redis.log");
+        List<String> command = new ArrayList<>(List.of(binary.path().toString(),
+                "--port", String.valueOf(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                "--dir", directory.toString(), "--logfile", log.toString(), "--daemonize", "no",
+                "--protected-mode", "no"));
+        command.addAll(extraArgs);
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + binary.path() + ": " + e.getMessage(), e);
+        }
+        ServerProcesses.register(process);
+        EmbeddedRedis server = new EmbeddedRedis(binary, process, port, directory, log, ownsDirectory);
+        server.awaitReady();
+        return server;
+    }
+
+    private void awaitReady() {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        IOException last = null;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw startFailure("exited with code " + process.exitValue());
+            }
+            try (RespClient client = new RespClient(HOST, port, 1000)) {
+                if ("PONG".equals(client.callString("PING"))) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            sleep(10);
+        }
+        ServerProcesses.stop(process, 1000);
+        throw startFailure("did not answer PING within " + START_TIMEOUT_MILLIS + " ms"
+                + (last == null ? "" : " (" + last.getMessage() + ")"));
+    }
+
+    private IllegalStateException startFailure(String what) {
+        return new IllegalStateException("embedded " + binary.name() + " on " + HOST + ":" + port + " " + what
+                + "; last lines of its log:\n" + logTail(20));
+    }
+
+    /** The last {@code lines} lines of the server's log and standard output. */
+    public String logTail(int lines) {
+        StringBuilder tail = new StringBuilder();
+        for (Path file : List.of(logFile, directory.resolve("stdout.log"))) {
+            try {
+                if (Files.exists(file)) {
+                    List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+                    all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tail.append("  ").append(l).append('\n'));
+                }
+            } catch (IOException e) {
+                tail.append("  (cannot read ").append(file).append(": ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return tail.length() == 0 ? "  (empty)\n" : tail.toString();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public RedisBinary binary() {
+        return binary;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String address() {
+        return HOST + ":" + port;
+    }
+
+    public String uri() {
+        return "redis://" + address();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would: for fault tests. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        ServerProcesses.stop(process, 5000);
+        if (ownsDirectory) {
+            deleteRecursively(directory);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a leftover temporary directory is harmless
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.backendpatterns.common.redis;
+
+import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.report.ServerMemory;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Redis a run talks to, standalone or cluster, external or embedded (started here and stopped on
+ * {@link #close()}), with Lettuce clients tuned for throughput but bounded: a request queue that rejects
+ * instead of growing without limit, connect and command timeouts so a dead server yields errors rather than
+ * a hang, and no automatic reconnect, so a command is never replayed after a reconnect (at most once: a
+ * rate-limit decision is never applied twice).
+ */
+public final class RedisTarget implements AutoCloseable {
+    /** Commands a connection may hold (buffered, sent and unanswered) before it rejects more. */
+    public static final int REQUEST_QUEUE_SIZE = 65_536;
+
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final EmbeddedRedis embedded;
+    private final EmbeddedRedisCluster embeddedCluster;
+    private final String description;
+    private final String standaloneAddress;
+    private final Duration timeout;
+    private final List<RedisURI> uris;
+    private final StatefulRedisConnection<String, String> standaloneAdmin;
+    private final StatefulRedisClusterConnection<String, String> clusterAdmin;
+    private final List<RedisConnection> connections = new ArrayList<>();
+
+    private RedisTarget(ClientResources resources, AbstractRedisClient client, EmbeddedRedis embedded,
+            EmbeddedRedisCluster embeddedCluster, String description, String standaloneAddress, Duration timeout,
+            List<RedisURI> uris, StatefulRedisConnection<String, String> standaloneAdmin, StatefulRedisClusterConnection<String, String> clusterAdmin) {
+        this.resources = resources;
+        this.client = client;
+        this.embedded = embedded;
+        this.embeddedCluster = embeddedCluster;
+        this.description = description;
+        this.standaloneAddress = standaloneAddress;
+        this.timeout = timeout;
+        this.uris = List.copyOf(uris);
+        this.standaloneAdmin = standaloneAdmin;
+        this.clusterAdmin = clusterAdmin;
+    }
+
+    /** Connects to the endpoint the options name, starting an embedded server or cluster when they name none. */
+    public static RedisTarget open(RedisEndpointOptions options, PrintStream log) {
+        options.validate();
+        Duration timeout = options.timeout();
+        if (!options.embedded()) {
+            return options.cluster()
+                    ? connectCluster(options.redisClusterSeeds().stream().map(s -> uriOf("redis://" + s, timeout)).toList(),
+                            null, "external Redis Cluster " + String.join(",", options.redisClusterSeeds()), timeout)
+                    : connectStandalone(uriOf(options.redisUri(), timeout), null,
+                            "external Redis " + redact(options.redisUri()), timeout);
+        }
+        RedisBinary binary = RedisBinary.locate();
+        long started = System.nanoTime();
+        if (options.cluster()) {
+            EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(binary, options.instances());
+            log.printf("started an embedded Redis Cluster: %d nodes (%d masters) of %s on %s in %d ms%n",
+                    options.instances(), cluster.masters(), binary, cluster.seeds(), elapsedMillis(started));
+            try {
+                List<RedisURI> seeds = cluster.nodes().stream().map(n -> uriOf(n.uri(), timeout)).toList();
+                return connectCluster(seeds, cluster, "embedded Redis Cluster " + cluster.seeds(), timeout);
+            } catch (RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+        }
+        EmbeddedRedis server = EmbeddedRedis.start(binary);
+        log.printf("started an embedded %s on %s in %d ms%n", binary, server.address(), elapsedMillis(started));
+        try {
+            return connectStandalone(uriOf(server.uri(), timeout), server, "embedded Redis " + server.address(), timeout);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static RedisURI uriOf(String uri, Duration timeout) {
+        RedisURI parsed;
+        try {
+            parsed = RedisURI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid Redis address '" + redact(uri) + "': " + e.getMessage());
+        }
+        parsed.setTimeout(timeout);
+        return parsed;
+    }
+
+    private static String redact(String uri) {
+        return uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    private static ClientResources newResources() {
+        return DefaultClientResources.builder().build();
+    }
+
+    private static SocketOptions socketOptions(Duration timeout) {
+        return SocketOptions.builder().connectTimeout(timeout).tcpNoDelay(true).keepAlive(true).build();
+    }
+
+    private static RedisTarget connectStandalone(RedisURI uri, EmbeddedRedis embedded, String description, Duration timeout) {
+        ClientResources resources = newResources();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(socketOptions(timeout))
+                .build());
+        try {
+            StatefulRedisConnection<String, String> admin = client.connect();
+            return new RedisTarget(resources, client, embedded, null, description,
+                    uri.getHost() + ":" + uri.getPort(), timeout, List.of(uri), admin, null);
+        } catch (RuntimeException e) {
+            shutdown(client, resources);
+            throw new IllegalStateException("cannot connect to " + description + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static RedisTarget connectCluster(List<RedisURI> seeds, EmbeddedRedisCluster embedded, String description,
+            Duration timeout) {
+        ClientResources resources = newResources();
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(socketOptions(timeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                .build());
+        try {
+            StatefulRedisClusterConnection<String, String> admin = client.connect();
+            return new RedisTarget(resources, client, null, embedded, description, null, timeout, seeds, null, admin);
+        } catch (RuntimeException e) {
+            shutdown(client, resources);
+            throw new IllegalStateException("cannot connect to " + description + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** A new connection with binary keys and values, closed with this target. */
+    public RedisConnection connect() {
+        RedisConnection connection;
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+            connection = new RedisConnection(c, c.async());
+        } else {
+            StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+            connection = new RedisConnection(c, c.async());
+        }
+        synchronized (connections) {
+            connections.add(connection);
+        }
+        return connection;
+    }
+
+    /** The addresses (with credentials) this target was opened with: the server, or the cluster's seeds. */
+    public List<RedisURI> uris() {
+        return uris;
+    }
+
+    public boolean cluster() {
+        return clusterAdmin != null;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null || embeddedCluster != null;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The embedded standalone server, or null. */
+    public EmbeddedRedis embedded() {
+        return embedded;
+    }
+
+    /** The embedded cluster, or null. */
+    public EmbeddedRedisCluster embeddedCluster() {
+        return embeddedCluster;
+    }
+
+    /** Synchronous commands on every node (one for a standalone server), by {@code host:port}. */
+    public Map<String, RedisClusterCommands<String, String>> nodes(boolean mastersOnly) {
+        Map<String, RedisClusterCommands<String, String>> nodes = new LinkedHashMap<>();
+        if (clusterAdmin == null) {
+            nodes.put(standaloneAddress, standaloneAdmin.sync());
+            return nodes;
+        }
+        ((RedisClusterClient) client).refreshPartitions();
+        for (RedisClusterNode node : clusterAdmin.getPartitions()) {
+            if (mastersOnly && !node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                continue;
+            }
+            if (node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+                continue;
+            }
+            RedisURI uri = node.getUri();
+            nodes.put(uri.getHost() + ":" + uri.getPort(), clusterAdmin.getConnection(uri.getHost(), uri.getPort()).sync());
+        }
+        return nodes;
+    }
+
+    /** One INFO section of every node, parsed into key-value pairs, by {@code host:port}. */
+    public Map<String, Map<String, String>> info(String section, boolean mastersOnly) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        nodes(mastersOnly).forEach((address, commands) -> result.put(address, parseInfo(commands.info(section))));
+        return result;
+    }
+
+    static Map<String, String> parseInfo(String info) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : info.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                values.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    /** INFO memory of every node, summed. */
+    public ServerMemory memory() {
+        ServerMemory total = new ServerMemory(0, 0, 0, 0);
+        for (Map<String, String> node : info("memory", false).values()) {
+            total = total.plus(new ServerMemory(number(node, "used_memory"), number(node, "used_memory_rss"),
+                    number(node, "used_memory_peak"), 1));
+        }
+        return total;
+    }
+
+    private static long number(Map<String, String> info, String key) {
+        String value = info.get(key);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** What answered: for the result's {@code backend} entry. */
+    public Map<String, Object> describe() {
+        Map<String, String> server = info("server", false).values().iterator().next();
+        Map<String, Object> backend = new LinkedHashMap<>();
+        backend.put("kind", "redis");
+        backend.put("mode", cluster() ? "cluster" : "standalone");
+        backend.put("server", server.getOrDefault("server_name", "redis"));
+        backend.put("version", server.getOrDefault("valkey_version", server.getOrDefault("redis_version", "unknown")));
+        backend.put("redis_compatible_version", server.getOrDefault("redis_version", "unknown"));
+        backend.put("embedded", isEmbedded());
+        backend.put("nodes", nodes(false).size());
+        backend.put("masters", nodes(true).size());
+        backend.put("endpoint", description);
+        return backend;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        synchronized (connections) {
+            for (RedisConnection c : connections) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    // closing a connection to a dead server may fail: nothing left to release
+                }
+            }
+            connections.clear();
+        }
+        try {
+            if (standaloneAdmin != null) {
+                standaloneAdmin.close();
+            }
+            if (clusterAdmin != null) {
+                clusterAdmin.close();
+            }
+        } catch (RuntimeException e) {
+            // as above
+        }
+        shutdown(client, resources);
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (embeddedCluster != null) {
+            embeddedCluster.close();
+        }
+    }
+
+    private static void shutdown(AbstractRedisClient client, ClientResources resources) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

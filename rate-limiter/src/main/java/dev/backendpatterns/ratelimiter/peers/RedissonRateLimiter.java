@@ -1,0 +1,103 @@
+package dev.backendpatterns.ratelimiter.peers;
+
+import dev.backendpatterns.common.redis.RedisTarget;
+import dev.backendpatterns.ratelimiter.Decision;
+import dev.backendpatterns.ratelimiter.KeySpace;
+import dev.backendpatterns.ratelimiter.Limits;
+import dev.backendpatterns.ratelimiter.RateLimiter;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * The peer for window algorithms: Redisson's {@code RRateLimiter} ({@code threshold} permits per {@code ttlms},
+ * state kept alive for a window after use) on Redisson's own client, configured as its documentation shows.
+ * Redisson reports no remaining count or retry-after, so allowed decisions carry 0 remaining and throttled ones 0 ms.
+ */
+public final class RedissonRateLimiter implements RateLimiter {
+    private final KeySpace keys;
+    private final Limits limits;
+    private final RedissonClient client;
+    private final RRateLimiter[] limiters;
+    private final BitSet configured = new BitSet();
+
+    public RedissonRateLimiter(RedisTarget target, KeySpace keys, Limits limits) {
+        this.keys = keys;
+        this.limits = limits;
+        Config config = new Config();
+        List<RedisURI> uris = target.uris();
+        if (target.cluster()) {
+            var cluster = config.useClusterServers();
+            uris.forEach(u -> cluster.addNodeAddress(address(u)));
+            credentials(uris.get(0), cluster::setUsername, cluster::setPassword);
+            cluster.setTimeout((int) target.timeout().toMillis());
+        } else {
+            var single = config.useSingleServer().setAddress(address(uris.get(0)));
+            credentials(uris.get(0), single::setUsername, single::setPassword);
+            single.setTimeout((int) target.timeout().toMillis());
+        }
+        this.client = Redisson.create(config);
+        this.limiters = new RRateLimiter[keys.size()];
+    }
+
+    private static String address(RedisURI uri) {
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static void credentials(RedisURI uri, java.util.function.Consumer<String> user, java.util.function.Consumer<String> password) {
+        if (uri.getCredentialsProvider() == null) {
+            return;
+        }
+        RedisCredentials c = uri.getCredentialsProvider().resolveCredentials().block();
+        if (c != null && c.getUsername() != null) {
+            user.accept(c.getUsername());
+        }
+        if (c != null && c.getPassword() != null) {
+            password.accept(new String(c.getPassword()));
+        }
+    }
+
+    @Override
+    public CompletionStage<Long> acquire(int key, long requestId) {
+        RRateLimiter limiter = limiters[key];
+        if (limiter == null) {
+            limiter = client.getRateLimiter(keys.name(key));
+            limiters[key] = limiter;
+        }
+        RRateLimiter chosen = limiter;
+        CompletionStage<Boolean> acquired;
+        if (!configured.get(key)) {
+            configured.set(key);
+            Duration window = Duration.ofMillis(limits.windowMillis());
+            acquired = chosen.trySetRateAsync(RateType.OVERALL, limits.threshold(), window, window.multipliedBy(2))
+                    .thenCompose(ignored -> chosen.tryAcquireAsync(1));
+        } else {
+            acquired = chosen.tryAcquireAsync(1);
+        }
+        return acquired.thenApply(ok -> ok ? Decision.allow(0) : Decision.throttle(0));
+    }
+
+    @Override
+    public long deleteState() {
+        long deleted = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            if (configured.get(i) && limiters[i] != null && limiters[i].delete()) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}
