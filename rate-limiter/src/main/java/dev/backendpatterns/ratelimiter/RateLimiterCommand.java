@@ -114,6 +114,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
 
         try (RedisTarget target = RedisTarget.open(endpoint, System.err); HeapSampler heap = new HeapSampler()) {
             ServerMemory before = target.memory();
+            Map<String, Object> backend = target.describe();
             RedisConnection connection = target.connect();
             if (!autoFlush && algorithm.scripted()) {
                 connection.batchWrites();
@@ -131,7 +132,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
                 extra.put("admitted", m.outcome(ALLOWED) + (onError == OnError.ALLOW ? errors : 0));
                 extra.put("on_error", onError.name().toLowerCase(java.util.Locale.ROOT));
                 extra.put("keys_deleted", deleteQuietly(warmup) + deleteQuietly(limiter));
-                RunReport report = new RunReport("rate-limiter", parameters(limits, plan, keySeed), target.describe(), m,
+                RunReport report = new RunReport("rate-limiter", parameters(limits, plan, keySeed), backend, m,
                         before, after, heap.peakBytes(), extra);
                 report.print(out);
                 if (load.json() != null) {

@@ -26,11 +26,11 @@ public final class RedisEndpointOptions {
 
     @Option(names = {"--instances", "-instances"}, defaultValue = "6", paramLabel = "N",
             description = "Nodes of the embedded cluster; 6 or more = half masters, each with a replica (default: ${DEFAULT-VALUE}).")
-    int instances;
+    int instances = 6;
 
     @Option(names = "--timeout-ms", defaultValue = "2000", paramLabel = "MS",
             description = "Connect and command timeout in milliseconds (default: ${DEFAULT-VALUE}).")
-    long timeoutMillis;
+    long timeoutMillis = 2000;
 
     public RedisEndpointOptions() {
     }
@@ -39,8 +39,6 @@ public final class RedisEndpointOptions {
     public static RedisEndpointOptions external(String uri) {
         RedisEndpointOptions o = new RedisEndpointOptions();
         o.redisUri = uri;
-        o.timeoutMillis = 2000;
-        o.instances = 6;
         return o;
     }
 

@@ -183,6 +183,14 @@ public final class RedisTarget implements AutoCloseable {
         RedisConnection connection;
         if (client instanceof RedisClusterClient cluster) {
             StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+            // open every master's connection now: with REJECT_COMMANDS, Lettuce rejects commands that would wait for a
+            // node connection still being established (lettuce#3747), so the first request to each master would fail
+            for (RedisClusterNode node : c.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    c.getConnection(node.getUri().getHost(), node.getUri().getPort()); // keyed as slot routing keys it
+
+                }
+            }
             connection = new RedisConnection(c, c.async());
         } else {
             StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);

@@ -1,0 +1,96 @@
+package dev.backendpatterns.common.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import io.lettuce.core.ScriptOutputType;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedRedisIT {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final LuaScript ECHO_KEY = new LuaScript("echo", "return KEYS[1]");
+
+    @Test
+    void standaloneStartsAnswersAndStops() throws Exception {
+        RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), QUIET);
+        EmbeddedRedis server = target.embedded();
+        try {
+            Map<String, Object> backend = target.describe();
+            assertEquals("standalone", backend.get("mode"));
+            assertEquals(true, backend.get("embedded"));
+            assertEquals(1, backend.get("nodes"));
+            assertTrue(target.memory().usedBytes() > 0);
+            assertTrue(target.memory().rssBytes() > 0);
+        } finally {
+            target.close();
+        }
+        assertFalse(server.isAlive(), "the server process is gone after close");
+        assertThrows(java.io.IOException.class, () -> new Socket(EmbeddedRedis.HOST, server.port()).close());
+    }
+
+    @Test
+    void scriptsSurviveAScriptFlushOnStandaloneAndCluster() throws Exception {
+        for (boolean cluster : new boolean[] {false, true}) {
+            try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions().withCluster(cluster), QUIET)) {
+                RedisConnection c = target.connect();
+                byte[][] keys = {"bp:test:{a}".getBytes(StandardCharsets.UTF_8)};
+                byte[] first = ECHO_KEY.<byte[]>run(c.async(), ScriptOutputType.VALUE, keys).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                assertEquals("bp:test:{a}", new String(first, StandardCharsets.UTF_8));
+                target.nodes(false).values().forEach(node -> node.scriptFlush());
+                byte[] again = ECHO_KEY.<byte[]>run(c.async(), ScriptOutputType.VALUE, keys).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                assertEquals("bp:test:{a}", new String(again, StandardCharsets.UTF_8), "NOSCRIPT falls back to EVAL");
+            }
+        }
+    }
+
+    @Test
+    void clusterOfSixHasThreeMastersWithAReplicaEach() {
+        try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions().withCluster(true), QUIET)) {
+            Map<String, Object> backend = target.describe();
+            assertEquals("cluster", backend.get("mode"));
+            assertEquals(6, backend.get("nodes"));
+            assertEquals(3, backend.get("masters"));
+            for (Map<String, String> info : target.info("cluster", false).values()) {
+                assertTrue(info.get("cluster_enabled").equals("1"));
+                
+            }
+            for (var node : target.nodes(false).values()) {
+                String clusterInfo = node.clusterInfo();
+                assertTrue(clusterInfo.contains("cluster_state:ok"), clusterInfo);
+                assertTrue(clusterInfo.contains("cluster_known_nodes:6"), clusterInfo);
+            }
+            for (Map<String, String> info : target.info("replication", true).values()) {
+                assertEquals("1", info.get("connected_slaves"));
+            }
+            assertEquals(6, target.memory().nodes());
+        }
+    }
+
+    @Test
+    void aServerThatCannotStartFailsFastWithItsLog() {
+        RedisBinary binary = RedisBinary.locate();
+        long start = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> EmbeddedRedis.start(binary, List.of("--maxmemory", "lots")));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no hang");
+        assertTrue(e.getMessage().contains("exited"), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase().contains("maxmemory"), "the log tail names the bad setting: " + e.getMessage());
+    }
+
+    @Test
+    void anUnreachableServerIsAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> RedisTarget.open(RedisEndpointOptions.external("redis://127.0.0.1:1"), QUIET));
+        assertTrue(e.getMessage().startsWith("cannot connect to external Redis redis://127.0.0.1:1"), e.getMessage());
+    }
+}
