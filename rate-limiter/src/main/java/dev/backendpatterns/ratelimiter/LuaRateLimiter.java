@@ -5,6 +5,7 @@ import dev.backendpatterns.common.redis.RedisConnection;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ final class LuaRateLimiter implements RateLimiter {
     private static final byte[] SERVER_CLOCK = new byte[0];
     private static final byte[] ONE = ascii("1");
     private static final int MAX_BATCH = 512;
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
 
     private final Algorithm algorithm;
     private final LuaScript script;
@@ -43,6 +45,7 @@ final class LuaRateLimiter implements RateLimiter {
         }
         this.algorithm = algorithm;
         this.script = LuaScript.fromResource(LuaRateLimiter.class, algorithm.scriptResource());
+        this.script.load(connection, LOAD_TIMEOUT);
         this.keys = keys;
         this.connection = connection;
         this.coalesce = coalesce && algorithm != Algorithm.NOOP;
@@ -59,7 +62,7 @@ final class LuaRateLimiter implements RateLimiter {
     @Override
     public CompletionStage<Long> acquire(int key, long requestId) {
         if (algorithm == Algorithm.NOOP) {
-            CompletionStage<Long> one = script.run(connection.async(), ScriptOutputType.INTEGER, new byte[][] {keys.bytes(key)});
+            CompletionStage<Long> one = script.run(connection, ScriptOutputType.INTEGER, new byte[][] {keys.bytes(key)});
             return one.thenApply(Decision::allow);
         }
         if (!coalesce) {
@@ -116,7 +119,7 @@ final class LuaRateLimiter implements RateLimiter {
         args[1] = second;
         args[2] = n == 1 ? ONE : ascii(Integer.toString(n));
         args[3] = now;
-        return script.run(connection.async(), ScriptOutputType.MULTI, new byte[][] {keys.bytes(key)}, args);
+        return script.run(connection, ScriptOutputType.MULTI, new byte[][] {keys.bytes(key)}, args);
     }
 
     /** The decision of request {@code i} of a batch from the script's {admitted, remaining, retry_after_ms}. */

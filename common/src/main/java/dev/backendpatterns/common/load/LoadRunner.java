@@ -18,7 +18,8 @@ import org.HdrHistogram.Recorder;
  * measured from each one's intended start, so a stalled server shows in the percentiles instead of
  * silently slowing the load down (coordinated omission, as YCSB and OpenMessaging Benchmark handle it).
  * Every request sent ends in exactly one outcome; requests with no answer within the completion timeout
- * after the last one was sent are counted as errors.
+ * after the last one was sent are counted as errors. When requests keep failing and none has succeeded for the
+ * completion timeout (the server died), the run stops sending and ends, aborted, instead of spinning on errors.
  */
 public final class LoadRunner {
     /** The outcome of a request that failed (exception, timeout, no answer). */
@@ -60,6 +61,7 @@ public final class LoadRunner {
         Recorder recorder = new Recorder(3);
         OutcomeCounter counter = new OutcomeCounter();
         AtomicBoolean closed = new AtomicBoolean();
+        Health health = new Health(System.nanoTime());
         long limit = plan.timed() ? Long.MAX_VALUE : plan.requests();
         double intervalNanos = plan.ratePerSecond() > 0 ? 1e9 / plan.ratePerSecond() : 0;
 
@@ -68,8 +70,14 @@ public final class LoadRunner {
         Progress progress = progressOut == null ? null : new Progress(progressOut, label, plan, start, counter);
         long sent = 0;
         int unflushed = 0;
+        String abortReason = null;
+        long abortAfterNanos = completionTimeout.toNanos();
         try {
             for (; sent < limit; sent++) {
+                if ((sent & 1023) == 0 && health.failingFor(System.nanoTime()) > abortAfterNanos) {
+                    abortReason = abortMessage();
+                    break;
+                }
                 long intended;
                 if (intervalNanos > 0) {
                     intended = start + (long) (sent * intervalNanos);
@@ -92,6 +100,13 @@ public final class LoadRunner {
                     unflushed = 0;
                     while (!permits.tryAcquire(FLUSH_POLL_NANOS, TimeUnit.NANOSECONDS)) {
                         op.flush();
+                        if (health.failingFor(System.nanoTime()) > abortAfterNanos) {
+                            break;
+                        }
+                    }
+                    if (health.failingFor(System.nanoTime()) > abortAfterNanos) {
+                        abortReason = abortMessage();
+                        break;
                     }
                 }
                 CompletionStage<String> stage;
@@ -107,8 +122,10 @@ public final class LoadRunner {
                     if (closed.get()) {
                         return;
                     }
-                    recorder.recordValue(Math.max(0, (System.nanoTime() - intendedStart) / 1000));
+                    long now = System.nanoTime();
+                    recorder.recordValue(Math.max(0, (now - intendedStart) / 1000));
                     counter.record(outcome, error);
+                    health.record(error == null, now);
                     permits.release();
                 });
                 if (++unflushed >= MAX_UNFLUSHED) {
@@ -135,7 +152,35 @@ public final class LoadRunner {
             counter.recordLost(unanswered, "no answer within " + completionTimeout.toMillis() + " ms after the last request was sent");
         }
         Histogram latency = recorder.getIntervalHistogram();
-        return new Measurement(sent, counter.outcomes(), counter.errors(), latency, elapsed);
+        return new Measurement(sent, counter.outcomes(), counter.errors(), latency, elapsed, abortReason);
+    }
+
+    /** When requests last succeeded and whether they have failed since. */
+    private static final class Health {
+        private volatile long lastSuccess;
+        private volatile boolean failedSinceSuccess;
+
+        Health(long start) {
+            lastSuccess = start;
+        }
+
+        void record(boolean success, long now) {
+            if (success) {
+                lastSuccess = now;
+                failedSinceSuccess = false;
+            } else {
+                failedSinceSuccess = true;
+            }
+        }
+
+        /** How long requests have been failing with none succeeding, or 0. */
+        long failingFor(long now) {
+            return failedSinceSuccess ? now - lastSuccess : 0;
+        }
+    }
+
+    private String abortMessage() {
+        return "no request succeeded for " + completionTimeout.toMillis() + " ms while requests kept failing";
     }
 
     private void awaitCompletion(Operation op, Semaphore permits, int inFlight) throws InterruptedException {

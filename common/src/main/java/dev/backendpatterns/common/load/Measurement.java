@@ -15,9 +15,15 @@ public final class Measurement {
     private final Map<String, Long> errors;
     private final Histogram latencyMicros;
     private final long elapsedNanos;
+    private final String abortReason;
 
     public Measurement(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
             long elapsedNanos) {
+        this(sent, outcomes, errors, latencyMicros, elapsedNanos, null);
+    }
+
+    public Measurement(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
+            long elapsedNanos, String abortReason) {
         if (sent < 0 || elapsedNanos < 0) {
             throw new IllegalArgumentException("sent and elapsed must not be negative");
         }
@@ -30,6 +36,12 @@ public final class Measurement {
         this.errors = Collections.unmodifiableMap(new TreeMap<>(errors));
         this.latencyMicros = latencyMicros.copy();
         this.elapsedNanos = elapsedNanos;
+        this.abortReason = abortReason;
+    }
+
+    /** Why the run stopped before sending everything it planned, or null if it did not. */
+    public String abortReason() {
+        return abortReason;
     }
 
     public long sent() {
@@ -71,7 +83,7 @@ public final class Measurement {
         Histogram latency = latencyMicros.copy();
         latency.add(other.latencyMicros);
         return new Measurement(sent + other.sent, sum(outcomes, other.outcomes), sum(errors, other.errors), latency,
-                Math.max(elapsedNanos, other.elapsedNanos));
+                Math.max(elapsedNanos, other.elapsedNanos), abortReason != null ? abortReason : other.abortReason);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

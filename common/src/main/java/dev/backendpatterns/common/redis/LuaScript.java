@@ -13,6 +13,10 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 
 /**
  * A Lua script kept as a {@code .lua} resource, called by its SHA-1 with EVALSHA. When a server answers
@@ -59,9 +63,32 @@ public final class LuaScript {
         return sha;
     }
 
-    /** Runs the script with EVALSHA, falling back to EVAL on NOSCRIPT. */
-    public <T> CompletionStage<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, ScriptOutputType type,
-            byte[][] keys, byte[]... args) {
+    /**
+     * Loads the script into the cache of every node the connection reaches (Lettuce sends SCRIPT LOAD to every
+     * cluster node), so that the first EVALSHA does not pay a NOSCRIPT round trip.
+     */
+    public void load(RedisConnection connection, Duration timeout) {
+        CompletionStage<String> loaded = connection.async().scriptLoad(body);
+        connection.flush();
+        try {
+            String digest = loaded.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!sha.equals(digest)) {
+                throw new IllegalStateException("server computed SHA " + digest + " for " + name + ", expected " + sha);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot load script " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + name, e);
+        }
+    }
+
+    /**
+     * Runs the script with EVALSHA, falling back to EVAL on NOSCRIPT. The fallback is flushed at once, so it also
+     * works on a connection that batches writes.
+     */
+    public <T> CompletionStage<T> run(RedisConnection connection, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        RedisClusterAsyncCommands<byte[], byte[]> redis = connection.async();
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(sha, type, keys, args).whenComplete((value, error) -> {
             if (error == null) {
@@ -74,6 +101,7 @@ public final class LuaScript {
                         result.completeExceptionally(unwrap(retryError));
                     }
                 });
+                connection.flush();
             } else {
                 result.completeExceptionally(unwrap(error));
             }

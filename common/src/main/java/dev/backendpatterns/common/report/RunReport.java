@@ -70,6 +70,7 @@ public final class RunReport {
         map.put("parameters", parameters);
         map.put("backend", backend);
         map.put("requests", measurement.sent());
+        map.put("aborted", measurement.abortReason());
         map.put("outcomes", new LinkedHashMap<>(measurement.outcomes()));
         map.put("errors", new LinkedHashMap<>(measurement.errors()));
         map.put("elapsed_s", round(measurement.elapsedSeconds(), 3));
@@ -109,6 +110,9 @@ public final class RunReport {
         }
         out.printf(Locale.ROOT, "  client heap  peak %s%n", mib(clientHeapPeakBytes));
         extra.forEach((k, v) -> out.printf(Locale.ROOT, "  %-12s %s%n", k.replace('_', ' '), v));
+        if (measurement.abortReason() != null) {
+            out.printf(Locale.ROOT, "  ABORTED      %s%n", measurement.abortReason());
+        }
         if (measurement.outcome(LoadRunner.ERROR) > 0) {
             out.printf(Locale.ROOT, "  WARNING      %,d requests failed: see the errors above%n", measurement.outcome(LoadRunner.ERROR));
         }

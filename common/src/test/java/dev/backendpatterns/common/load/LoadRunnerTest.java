@@ -124,6 +124,21 @@ class LoadRunnerTest {
     }
 
     @Test
+    void aRunWhoseRequestsAllFailEndsWithinTheTimeoutAndAccountsForEverything() {
+        AtomicInteger calls = new AtomicInteger();
+        Operation op = index -> calls.incrementAndGet() <= 1000 ? later("ok", null)
+                : later(null, new IllegalStateException("server gone"));
+        long start = System.nanoTime();
+        Measurement m = new LoadRunner(Duration.ofMillis(200), null).run(op, new LoadPlan(0, Duration.ofSeconds(30), 8, 0, 0));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "aborted soon after requests started failing, ran " + seconds + " s");
+        assertTrue(m.abortReason() != null && m.abortReason().contains("no request succeeded"), String.valueOf(m.abortReason()));
+        assertEquals(1000, m.outcome("ok"));
+        assertEquals(m.sent(), m.outcome("ok") + m.outcome(LoadRunner.ERROR));
+        assertTrue(m.outcome(LoadRunner.ERROR) > 0);
+    }
+
+    @Test
     void plansRejectNonsense() {
         assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofRequests(0, 1));
         assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofRequests(-5, 1));

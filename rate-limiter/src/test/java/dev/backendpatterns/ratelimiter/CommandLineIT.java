@@ -1,0 +1,96 @@
+package dev.backendpatterns.ratelimiter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The runnable jar as a user runs it: Go spellings work, bad input gets one clear line and a non-zero exit. */
+class CommandLineIT {
+    private static final Path JAR = Path.of("target", "rate-limiter.jar");
+
+    @BeforeAll
+    static void jarExists() {
+        assertTrue(Files.isRegularFile(JAR), "package the module first: " + JAR.toAbsolutePath());
+    }
+
+    private record Result(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private static Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no hang");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    private static void assertOneClearLine(Result r, int exit, String expected) {
+        assertEquals(exit, r.exit(), r.toString());
+        assertEquals(1, r.errLines().size(), "one line: " + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void negativeCountsAreRejected() throws Exception {
+        assertOneClearLine(run("--requests=-5"), 2, "--requests must be positive");
+        assertOneClearLine(run("-semaphoreSize=0"), 2, "--semaphore must be positive");
+        assertOneClearLine(run("--threshold=-1", "--algorithm=fixed_window"), 2, "--threshold must be at least 1");
+    }
+
+    @Test
+    void anUnknownAlgorithmListsTheKnownOnes() throws Exception {
+        assertOneClearLine(run("--algorithm=leaky"), 2, "unknown algorithm 'leaky'; expected one of token_bucket");
+    }
+
+    @Test
+    void anUnknownOptionIsRejected() throws Exception {
+        assertOneClearLine(run("--requestz=5"), 2, "Unknown option");
+    }
+
+    @Test
+    void anUnreachableRedisIsOneLineAndExitCodeOne() throws Exception {
+        Result r = run("--redis=redis://127.0.0.1:1", "--requests=10");
+        assertOneClearLine(r, 1, "cannot connect to external Redis redis://127.0.0.1:1");
+    }
+
+    @Test
+    void theReferenceCommandLineRunsWithGoSpellings() throws Exception {
+        Result r = run("-algorithm=token_bucket", "-numOfRequest=20000", "-semaphoreSize=100", "-refillRate=1000", "-bucketSize=1000",
+                "-ttlms=1000", "-threshold=1000");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("requests     20,000 in"), r.out());
+        assertTrue(r.err().contains("started an embedded"), r.err());
+    }
+
+    @Test
+    void theGoClusterFlagStartsAnEmbeddedCluster() throws Exception {
+        Result r = run("-cluster", "-algorithm=gcra", "-numOfRequest=5000", "--keys=100");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("embedded Redis Cluster: 6 nodes (3 masters)"), r.err());
+        assertTrue(r.out().contains("outcomes     allowed"), r.out());
+    }
+
+    @Test
+    void theAccuracyReportRuns() throws Exception {
+        Result r = run("accuracy", "--threshold=20", "--windows=4", "--pattern=boundary-burst");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("sliding_window_log       boundary-burst"), r.out());
+    }
+}
