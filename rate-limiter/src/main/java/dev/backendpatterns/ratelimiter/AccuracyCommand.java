@@ -6,9 +6,6 @@ import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.Json;
 import dev.backendpatterns.common.report.MachineInfo;
 import dev.backendpatterns.common.report.RunReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,21 +113,9 @@ final class AccuracyCommand implements Callable<Integer> {
                 doc.put("backend", target.describe());
                 doc.put("results", results.stream().map(AccuracyAnalysis.Result::toMap).toList());
                 doc.put("machine", MachineInfo.describe());
-                write(json, Json.write(doc));
+                Json.writeFile(json, doc);
             }
         }
         return 0;
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

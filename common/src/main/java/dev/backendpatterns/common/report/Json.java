@@ -1,5 +1,10 @@
 package dev.backendpatterns.common.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +17,19 @@ import java.util.Map;
  */
 public final class Json {
     private Json() {
+    }
+
+    /** Writes {@code value} to {@code file}, creating its directory if needed. */
+    public static void writeFile(Path file, Object value) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, write(value), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /** Encodes {@code value} with two-space indentation. */

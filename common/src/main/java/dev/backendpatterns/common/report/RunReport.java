@@ -123,24 +123,12 @@ public final class RunReport {
     }
 
     public void writeJson(Path file) {
-        write(file, Json.write(toMap()));
+        Json.writeFile(file, toMap());
     }
 
     public void writeHgrm(Path file) {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
             measurement.latencyMicros().outputPercentileDistribution(out, 1.0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -1,0 +1,162 @@
+package dev.backendpatterns.common.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns result JSON files into a Markdown table and puts it into the README between
+ * {@code <!-- BEGIN name -->} and {@code <!-- END name -->}, so that the README's figures are regenerated, never
+ * typed. Columns are {@code Header=json.path[:format]}, format {@code n} (integer with separators), {@code mib}
+ * (bytes as MiB), {@code s} (seconds) or none (as is). With {@code --baseline path=value} and {@code --group-by
+ * path}, a column gives each row's throughput as a multiple of its group's baseline row. With {@code --rows
+ * path}, each file's list at that path gives the rows instead of the file itself.
+ *
+ * <pre>java -cp rate-limiter.jar dev.backendpatterns.common.report.ResultsTable --readme README.md --section NAME
+ *     --columns "Mode=backend.mode,Algorithm=parameters.algorithm,Throughput/s=throughput_per_s:n" results/*.json</pre>
+ */
+public final class ResultsTable {
+    private ResultsTable() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path readme = null;
+        String section = null;
+        String columns = null;
+        String baseline = null;
+        String groupBy = null;
+        String rows = null;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--readme" -> readme = Path.of(args[++i]);
+                case "--section" -> section = args[++i];
+                case "--columns" -> columns = args[++i];
+                case "--baseline" -> baseline = args[++i];
+                case "--group-by" -> groupBy = args[++i];
+                case "--rows" -> rows = args[++i];
+                default -> files.add(Path.of(args[i]));
+            }
+        }
+        if (section == null || columns == null || files.isEmpty()) {
+            System.err.println("usage: ResultsTable [--readme FILE] --section NAME --columns SPEC [--baseline PATH=VALUE --group-by PATH] [--rows PATH] FILE...");
+            System.exit(2);
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Path file : files) {
+            Map<String, Object> doc = asMap(Json.parse(Files.readString(file, StandardCharsets.UTF_8)));
+            if (rows == null) {
+                results.add(doc);
+            } else if (get(doc, rows) instanceof List<?> list) {
+                list.forEach(row -> results.add(asMap(row)));
+            } else {
+                throw new IllegalArgumentException(file + " has no list at '" + rows + "'");
+            }
+        }
+        String table = table(results, columns, baseline, groupBy);
+        if (readme == null) {
+            System.out.print(table);
+        } else {
+            Files.writeString(readme, replaceSection(Files.readString(readme, StandardCharsets.UTF_8), section, table), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The Markdown table of {@code results}, one row each, in the given order. */
+    public static String table(List<Map<String, Object>> results, String columns, String baseline, String groupBy) {
+        List<String[]> specs = new ArrayList<>();
+        for (String column : columns.split(",")) {
+            String[] headerAndPath = column.split("=", 2);
+            if (headerAndPath.length != 2) {
+                throw new IllegalArgumentException("column '" + column + "' is not Header=path[:format]");
+            }
+            String[] pathAndFormat = headerAndPath[1].split(":", 2);
+            specs.add(new String[] {headerAndPath[0].trim(), pathAndFormat[0].trim(), pathAndFormat.length > 1 ? pathAndFormat[1] : ""});
+        }
+        Map<Object, Double> baselines = new LinkedHashMap<>();
+        String baselinePath = null;
+        String baselineValue = null;
+        if (baseline != null) {
+            String[] kv = baseline.split("=", 2);
+            baselinePath = kv[0];
+            baselineValue = kv[1];
+            for (Map<String, Object> r : results) {
+                if (baselineValue.equals(String.valueOf(get(r, baselinePath)))) {
+                    baselines.put(get(r, groupBy), ((Number) get(r, "throughput_per_s")).doubleValue());
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append('|');
+        specs.forEach(s -> out.append(' ').append(s[0]).append(" |"));
+        if (baseline != null) {
+            out.append(" vs ").append(baselineValue).append(" |");
+        }
+        out.append("\n|");
+        specs.forEach(s -> out.append(s[2].isEmpty() ? "---|" : "---:|"));
+        if (baseline != null) {
+            out.append("---:|");
+        }
+        out.append('\n');
+        for (Map<String, Object> r : results) {
+            out.append('|');
+            for (String[] s : specs) {
+                out.append(' ').append(format(get(r, s[1]), s[2])).append(" |");
+            }
+            if (baseline != null) {
+                Double base = baselines.get(get(r, groupBy));
+                double mine = ((Number) get(r, "throughput_per_s")).doubleValue();
+                out.append(' ').append(base == null ? "" : String.format(Locale.ROOT, "%.2fx", mine / base)).append(" |");
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    static String replaceSection(String document, String section, String content) {
+        String begin = "<!-- BEGIN " + section + " -->";
+        String end = "<!-- END " + section + " -->";
+        int from = document.indexOf(begin);
+        int to = document.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("no '" + begin + "' ... '" + end + "' section in the document");
+        }
+        return document.substring(0, from + begin.length()) + "\n" + content + document.substring(to);
+    }
+
+    private static Object get(Map<String, Object> map, String path) {
+        Object value = map;
+        for (String part : path.split("\\.")) {
+            if (!(value instanceof Map<?, ?> m)) {
+                return null;
+            }
+            value = m.get(part);
+        }
+        return value;
+    }
+
+    private static String format(Object value, String format) {
+        if (value == null) {
+            return "";
+        }
+        return switch (format) {
+            case "n" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) value).doubleValue()));
+            case "mib" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue() / (1024 * 1024));
+            case "s" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue());
+            default -> String.valueOf(value);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException("a result file must hold a JSON object");
+        }
+        return (Map<String, Object>) o;
+    }
+}
