@@ -5,17 +5,20 @@
 #   scripts/bench-all.sh                 # every section
 #   scripts/bench-all.sh rate-limiter    # one section
 #
-# Environment: REQUESTS (default 10000000) per run of our algorithms; PEER_REQUESTS (default 1000000) for the
-# slower peers (Bucket4j, Redisson); SEMAPHORE (default 256) requests in flight; CLUSTER_KEYS (default 10000)
-# identities in cluster mode; EXTRA_FLAGS, e.g. "--redis=redis://host:6379" to measure an external server.
+# Environment: REQUESTS (default 10000000) per standalone run; CLUSTER_REQUESTS (default 2000000) per cluster run
+# (six Redis processes and the client share the machine); PEER_DURATION (default 60s) per run of the slower peers
+# (Bucket4j, Redisson), which are timed rather than counted; SEMAPHORE (default 256) requests in flight; KEYS
+# (default 10000) identities in the many-key runs; EXTRA_FLAGS, e.g. "--redis=redis://host:6379" to measure an
+# external server instead of the embedded one.
 # Runs against the embedded servers unless EXTRA_FLAGS names one. Needs only a JDK: the build uses ./mvnw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REQUESTS=${REQUESTS:-10000000}
-PEER_REQUESTS=${PEER_REQUESTS:-1000000}
+CLUSTER_REQUESTS=${CLUSTER_REQUESTS:-2000000}
+PEER_DURATION=${PEER_DURATION:-60s}
 SEMAPHORE=${SEMAPHORE:-256}
-CLUSTER_KEYS=${CLUSTER_KEYS:-10000}
+KEYS=${KEYS:-10000}
 EXTRA_FLAGS=${EXTRA_FLAGS:-}
 SECTIONS=${*:-rate-limiter}
 
@@ -32,26 +35,32 @@ rate_limiter() {
   local jar=rate-limiter/target/rate-limiter.jar out=results/rate-limiter
   rm -rf "$out" && mkdir -p "$out"
   local n=0
-  for mode in single cluster; do
-    local flags=""
-    [ "$mode" = cluster ] && flags="--cluster --keys=$CLUSTER_KEYS"
-    for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
-      n=$((n + 1))
-      # shellcheck disable=SC2086
-      run "$jar" "$out/$(printf %02d $n)-$mode-$algorithm.json" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE" $flags
-    done
-    n=$((n + 1))
-    # shellcheck disable=SC2086
-    run "$jar" "$out/$(printf %02d $n)-$mode-token_bucket-per-request.json" --algorithm=token_bucket --no-coalesce --requests="$REQUESTS" --semaphore="$SEMAPHORE" $flags
-    for peer in bucket4j redisson; do
-      n=$((n + 1))
-      # shellcheck disable=SC2086
-      run "$jar" "$out/$(printf %02d $n)-$mode-$peer.json" --algorithm=$peer --requests="$PEER_REQUESTS" --semaphore="$SEMAPHORE" $flags
-    done
+  next() { n=$((n + 1)); printf '%s/%02d-%s.json' "$out" "$n" "$1"; }
+  # standalone, one hot key (the reference's scenario): every algorithm, the noop ceiling, per-request calls, peers
+  for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
+    run "$jar" "$(next "single-1-$algorithm")" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+  done
+  run "$jar" "$(next single-1-token_bucket-per-request)" --algorithm=token_bucket --no-coalesce --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+  for peer in bucket4j redisson; do
+    run "$jar" "$(next "single-1-$peer")" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
+  done
+  # standalone, many keys: little to coalesce, so one script call per decision
+  for algorithm in noop token_bucket; do
+    run "$jar" "$(next "single-keys-$algorithm")" --algorithm=$algorithm --keys="$KEYS" --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+  done
+  for peer in bucket4j redisson; do
+    run "$jar" "$(next "single-keys-$peer")" --algorithm=$peer --keys="$KEYS" --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
+  done
+  # embedded Redis Cluster (3 masters + 3 replicas), many keys spread over every master
+  for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
+    run "$jar" "$(next "cluster-keys-$algorithm")" --cluster --keys="$KEYS" --algorithm=$algorithm --requests="$CLUSTER_REQUESTS" --semaphore="$SEMAPHORE"
+  done
+  for peer in bucket4j redisson; do
+    run "$jar" "$(next "cluster-keys-$peer")" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
   java -cp "$jar" dev.backendpatterns.common.report.ResultsTable --readme README.md --section rate-limiter \
-    --baseline parameters.algorithm=noop --group-by backend.mode \
-    --columns "Mode=backend.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
+    --baseline parameters.algorithm=noop --group-by backend.mode+parameters.keys \
+    --columns "Mode=backend.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
     "$out"/*.json
   java -jar "$jar" accuracy --json "$out/accuracy.json" $EXTRA_FLAGS | tee "$out/accuracy.txt"
   java -cp "$jar" dev.backendpatterns.common.report.ResultsTable --readme README.md --section rate-limiter-accuracy --rows results \

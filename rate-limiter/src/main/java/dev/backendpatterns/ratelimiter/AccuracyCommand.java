@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code rate-limiter accuracy}: how far each algorithm can exceed "threshold per window". */
 @Command(name = "accuracy", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Replays arrival patterns (twice the limit's rate) through each algorithm's script on Redis, at explicit",
-            "times, and reports the most requests admitted in any window of --ttlms against --threshold.",
+            "Replays arrival patterns (twice the limit's rate) through each algorithm's script on Redis, at explicit "
+                    + "times, and reports the most requests admitted in any window of --ttlms against --threshold.",
             "Bucket algorithms are configured as a bucket of --threshold refilled at --threshold per --ttlms."})
 final class AccuracyCommand implements Callable<Integer> {
 

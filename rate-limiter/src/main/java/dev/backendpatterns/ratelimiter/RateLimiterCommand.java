@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
         version = "backend-patterns rate-limiter 0.1.0",
         subcommands = AccuracyCommand.class,
         description = {
-            "Sends requests through a rate limiter on Redis, at most --semaphore in flight, and reports throughput,",
-            "latency percentiles, outcomes (allowed, throttled, error) and memory.",
-            "Without --redis or --redis-cluster it starts its own Redis (or, with --cluster, a Redis Cluster).",
+            "Sends requests through a rate limiter on Redis, at most --semaphore in flight, and reports throughput, "
+                    + "latency percentiles, outcomes (allowed, throttled, error) and memory.",
+            "Without --redis or --redis-cluster it starts its own Redis (with --cluster, a Redis Cluster).",
             "Exit codes: 0 done, 1 failure, 2 bad input, 3 done but some requests failed."})
 public final class RateLimiterCommand implements Callable<Integer> {
     static final String ALLOWED = "allowed";

@@ -26,7 +26,7 @@ public final class LoadOptions {
     double rate;
 
     @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
-            description = "Requests sent first and not counted (default: 10% of --requests, at most 200,000; 0 = none).")
+            description = "Requests sent first and not counted (default: 10%% of --requests, at most 200,000; 0 = none).")
     long warmup;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")

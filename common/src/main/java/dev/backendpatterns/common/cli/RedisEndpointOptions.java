@@ -20,7 +20,7 @@ public final class RedisEndpointOptions {
             description = "Seed nodes of an external Redis Cluster, comma-separated.")
     List<String> redisClusterSeeds;
 
-    @Option(names = {"--cluster", "-cluster"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"--cluster", "-cluster"}, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "Use a Redis Cluster: the embedded one unless --redis-cluster is given (default: ${DEFAULT-VALUE}).")
     boolean cluster;
 

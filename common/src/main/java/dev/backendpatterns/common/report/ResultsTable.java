@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * Turns result JSON files into a Markdown table and puts it into the README between
  * {@code <!-- BEGIN name -->} and {@code <!-- END name -->}, so that the README's figures are regenerated, never
- * typed. Columns are {@code Header=json.path[:format]}, format {@code n} (integer with separators), {@code mib}
+ * typed. Columns are {@code Header=json.path[:format]}, format {@code n} (integer with separators; {@code n0}: absent = 0), {@code mib}
  * (bytes as MiB), {@code s} (seconds) or none (as is). With {@code --baseline path=value} and {@code --group-by
- * path}, a column gives each row's throughput as a multiple of its group's baseline row. With {@code --rows
+ * path[+path...]}, a column gives each row's throughput as a multiple of its group's baseline row. With {@code --rows
  * path}, each file's list at that path gives the rows instead of the file itself.
  *
  * <pre>java -cp rate-limiter.jar dev.backendpatterns.common.report.ResultsTable --readme README.md --section NAME
@@ -87,7 +87,7 @@ public final class ResultsTable {
             baselineValue = kv[1];
             for (Map<String, Object> r : results) {
                 if (baselineValue.equals(String.valueOf(get(r, baselinePath)))) {
-                    baselines.put(get(r, groupBy), ((Number) get(r, "throughput_per_s")).doubleValue());
+                    baselines.put(group(r, groupBy), ((Number) get(r, "throughput_per_s")).doubleValue());
                 }
             }
         }
@@ -109,7 +109,7 @@ public final class ResultsTable {
                 out.append(' ').append(format(get(r, s[1]), s[2])).append(" |");
             }
             if (baseline != null) {
-                Double base = baselines.get(get(r, groupBy));
+                Double base = baselines.get(group(r, groupBy));
                 double mine = ((Number) get(r, "throughput_per_s")).doubleValue();
                 out.append(' ').append(base == null ? "" : String.format(Locale.ROOT, "%.2fx", mine / base)).append(" |");
             }
@@ -129,6 +129,15 @@ public final class ResultsTable {
         return document.substring(0, from + begin.length()) + "\n" + content + document.substring(to);
     }
 
+    /** The values of the {@code +}-separated paths that make a row's group. */
+    private static List<Object> group(Map<String, Object> row, String paths) {
+        List<Object> values = new ArrayList<>();
+        for (String path : paths.split("\\+")) {
+            values.add(get(row, path));
+        }
+        return values;
+    }
+
     private static Object get(Map<String, Object> map, String path) {
         Object value = map;
         for (String part : path.split("\\.")) {
@@ -142,10 +151,10 @@ public final class ResultsTable {
 
     private static String format(Object value, String format) {
         if (value == null) {
-            return "";
+            return format.equals("n0") ? "0" : "";
         }
         return switch (format) {
-            case "n" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) value).doubleValue()));
+            case "n", "n0" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) value).doubleValue()));
             case "mib" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue() / (1024 * 1024));
             case "s" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue());
             default -> String.valueOf(value);

@@ -8,8 +8,8 @@ import dev.backendpatterns.ratelimiter.RateLimiter;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.Redisson;
 import org.redisson.api.RRateLimiter;
@@ -27,7 +27,7 @@ public final class RedissonRateLimiter implements RateLimiter {
     private final Limits limits;
     private final RedissonClient client;
     private final RRateLimiter[] limiters;
-    private final BitSet configured = new BitSet();
+    private final CompletableFuture<?>[] configured;
 
     public RedissonRateLimiter(RedisTarget target, KeySpace keys, Limits limits) {
         this.keys = keys;
@@ -46,6 +46,7 @@ public final class RedissonRateLimiter implements RateLimiter {
         }
         this.client = Redisson.create(config);
         this.limiters = new RRateLimiter[keys.size()];
+        this.configured = new CompletableFuture<?>[keys.size()];
     }
 
     private static String address(RedisURI uri) {
@@ -71,17 +72,16 @@ public final class RedissonRateLimiter implements RateLimiter {
         if (limiter == null) {
             limiter = client.getRateLimiter(keys.name(key));
             limiters[key] = limiter;
+            Duration window = Duration.ofMillis(limits.windowMillis());
+            // every request of this key waits for the rate to be set, or Redisson answers "not initialized"
+            configured[key] = limiter.trySetRateAsync(RateType.OVERALL, limits.threshold(), window, window.multipliedBy(2))
+                    .toCompletableFuture();
         }
         RRateLimiter chosen = limiter;
-        CompletionStage<Boolean> acquired;
-        if (!configured.get(key)) {
-            configured.set(key);
-            Duration window = Duration.ofMillis(limits.windowMillis());
-            acquired = chosen.trySetRateAsync(RateType.OVERALL, limits.threshold(), window, window.multipliedBy(2))
-                    .thenCompose(ignored -> chosen.tryAcquireAsync(1));
-        } else {
-            acquired = chosen.tryAcquireAsync(1);
-        }
+        CompletableFuture<?> ready = configured[key];
+        CompletionStage<Boolean> acquired = ready.isDone() && !ready.isCompletedExceptionally()
+                ? chosen.tryAcquireAsync(1)
+                : ready.thenCompose(ignored -> chosen.tryAcquireAsync(1));
         return acquired.thenApply(ok -> ok ? Decision.allow(0) : Decision.throttle(0));
     }
 
@@ -89,7 +89,7 @@ public final class RedissonRateLimiter implements RateLimiter {
     public long deleteState() {
         long deleted = 0;
         for (int i = 0; i < keys.size(); i++) {
-            if (configured.get(i) && limiters[i] != null && limiters[i].delete()) {
+            if (limiters[i] != null && limiters[i].delete()) {
                 deleted++;
             }
         }
