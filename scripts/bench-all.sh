@@ -24,39 +24,42 @@ SECTIONS=${*:-rate-limiter}
 
 ./mvnw -B -q package -DskipTests
 
-run() { # run JAR JSON ARGS...: one benchmark, its summary on stdout; a run with failed requests stops the script
-  local jar=$1 json=$2; shift 2
+run() { # run JAR NAME ARGS...: one benchmark into $out/NN-NAME.json, numbered in run order (the table's row order);
+  # its summary goes to stdout; a run with failed requests stops the script (exit code 3)
+  local jar=$1 json
+  n=$((n + 1))
+  json=$(printf '%s/%02d-%s.json' "$out" "$n" "$2")
+  shift 2
   echo "== $(basename "$json" .json): $*"
   # shellcheck disable=SC2086
   java -jar "$jar" "$@" $EXTRA_FLAGS --no-progress --json "$json"
 }
 
 rate_limiter() {
-  local jar=rate-limiter/target/rate-limiter.jar out=results/rate-limiter
+  local jar=rate-limiter/target/rate-limiter.jar
+  out=results/rate-limiter n=0
   rm -rf "$out" && mkdir -p "$out"
-  local n=0
-  next() { n=$((n + 1)); printf '%s/%02d-%s.json' "$out" "$n" "$1"; }
   # standalone, one hot key (the reference's scenario): every algorithm, the noop ceiling, per-request calls, peers
   for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
-    run "$jar" "$(next "single-1-$algorithm")" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+    run "$jar" "single-1-$algorithm" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE"
   done
-  run "$jar" "$(next single-1-token_bucket-per-request)" --algorithm=token_bucket --no-coalesce --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+  run "$jar" single-1-token_bucket-per-request --algorithm=token_bucket --no-coalesce --requests="$REQUESTS" --semaphore="$SEMAPHORE"
   for peer in bucket4j redisson; do
-    run "$jar" "$(next "single-1-$peer")" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
+    run "$jar" "single-1-$peer" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
   # standalone, many keys: little to coalesce, so one script call per decision
   for algorithm in noop token_bucket; do
-    run "$jar" "$(next "single-keys-$algorithm")" --algorithm=$algorithm --keys="$KEYS" --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+    run "$jar" "single-keys-$algorithm" --algorithm=$algorithm --keys="$KEYS" --requests="$REQUESTS" --semaphore="$SEMAPHORE"
   done
   for peer in bucket4j redisson; do
-    run "$jar" "$(next "single-keys-$peer")" --algorithm=$peer --keys="$KEYS" --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
+    run "$jar" "single-keys-$peer" --algorithm=$peer --keys="$KEYS" --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
   # embedded Redis Cluster (3 masters + 3 replicas), many keys spread over every master
   for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
-    run "$jar" "$(next "cluster-keys-$algorithm")" --cluster --keys="$KEYS" --algorithm=$algorithm --requests="$CLUSTER_REQUESTS" --semaphore="$SEMAPHORE"
+    run "$jar" "cluster-keys-$algorithm" --cluster --keys="$KEYS" --algorithm=$algorithm --requests="$CLUSTER_REQUESTS" --semaphore="$SEMAPHORE"
   done
   for peer in bucket4j redisson; do
-    run "$jar" "$(next "cluster-keys-$peer")" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
+    run "$jar" "cluster-keys-$peer" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
   java -cp "$jar" dev.backendpatterns.common.report.ResultsTable --readme README.md --section rate-limiter \
     --baseline parameters.algorithm=noop --group-by backend.mode+parameters.keys \

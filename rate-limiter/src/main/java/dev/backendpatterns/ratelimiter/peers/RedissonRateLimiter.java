@@ -18,8 +18,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * The peer for window algorithms: Redisson's {@code RRateLimiter} ({@code threshold} permits per {@code ttlms},
- * state kept alive for a window after use) on Redisson's own client, configured as its documentation shows.
+ * The peer for window algorithms: Redisson's {@code RRateLimiter} ({@code threshold} permits per {@code ttlms}) on
+ * Redisson's own client, configured as its documentation shows.
  * Redisson reports no remaining count or retry-after, so allowed decisions carry 0 remaining and throttled ones 0 ms.
  */
 public final class RedissonRateLimiter implements RateLimiter {
@@ -74,8 +74,9 @@ public final class RedissonRateLimiter implements RateLimiter {
             limiters[key] = limiter;
             Duration window = Duration.ofMillis(limits.windowMillis());
             // every request of this key waits for the rate to be set, or Redisson answers "not initialized"
-            configured[key] = limiter.trySetRateAsync(RateType.OVERALL, limits.threshold(), window, window.multipliedBy(2))
-                    .toCompletableFuture();
+            // no keep-alive: Redisson would drop an idle limiter's rate and then answer "not initialized";
+            // the run deletes what it created when it ends
+            configured[key] = limiter.trySetRateAsync(RateType.OVERALL, limits.threshold(), window).toCompletableFuture();
         }
         RRateLimiter chosen = limiter;
         CompletableFuture<?> ready = configured[key];
