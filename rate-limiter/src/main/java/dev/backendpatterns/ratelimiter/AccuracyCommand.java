@@ -1,6 +1,7 @@
 package dev.backendpatterns.ratelimiter;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.Json;
@@ -55,6 +56,9 @@ final class AccuracyCommand implements Callable<Integer> {
     @Mixin
     RedisEndpointOptions endpoint;
 
+    @Mixin
+    ServerOptions servers;
+
     @Override
     public Integer call() {
         if (threshold < 1 || ttlms < 1 || windows < 2) {
@@ -86,7 +90,7 @@ final class AccuracyCommand implements Callable<Integer> {
         }
         String tag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
         List<AccuracyAnalysis.Result> results = new ArrayList<>();
-        try (RedisTarget target = RedisTarget.open(endpoint, System.err)) {
+        try (RedisTarget target = RedisTarget.open(endpoint, servers, System.err)) {
             RedisConnection connection = target.connect().batchWrites();
             AccuracyAnalysis analysis = new AccuracyAnalysis(connection, tag);
             System.out.printf(Locale.ROOT, "accuracy: %,d per %,d ms, %d windows, arrivals at twice the limit%n", threshold, ttlms, windows);

@@ -3,6 +3,7 @@ package dev.backendpatterns.ratelimiter;
 import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.cli.LoadOptions;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.load.LoadPlan;
 import dev.backendpatterns.common.load.LoadRunner;
 import dev.backendpatterns.common.load.Measurement;
@@ -93,6 +94,9 @@ public final class RateLimiterCommand implements Callable<Integer> {
     @Mixin
     RedisEndpointOptions endpoint;
 
+    @Mixin
+    ServerOptions servers;
+
     /** What a request that got no answer from Redis is taken as. */
     enum OnError { ALLOW, DENY }
 
@@ -104,6 +108,11 @@ public final class RateLimiterCommand implements Callable<Integer> {
     public Integer call() {
         Limits limits = new Limits(refillRate, bucketSize, ttlms, threshold);
         LoadPlan plan = load.plan();
+        if (plan.inFlight() > RedisTarget.REQUEST_QUEUE_SIZE) {
+            System.err.printf("rate-limiter: --semaphore %,d is more than a connection may queue; %,d in flight instead%n",
+                    plan.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
+            plan = plan.withInFlight(RedisTarget.REQUEST_QUEUE_SIZE);
+        }
         if (keys < 1) {
             throw new IllegalArgumentException("--keys must be at least 1, was " + keys);
         }
@@ -112,7 +121,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
         String tag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
         PrintStream out = System.out;
 
-        try (RedisTarget target = RedisTarget.open(endpoint, System.err); HeapSampler heap = new HeapSampler()) {
+        try (RedisTarget target = RedisTarget.open(endpoint, servers, System.err); HeapSampler heap = new HeapSampler()) {
             ServerMemory before = target.memory();
             Map<String, Object> backend = target.describe();
             RedisConnection connection = target.connect();
@@ -202,7 +211,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
         p.put("seed", keySeed);
         p.put("coalesce", coalesce && algorithm.scripted() && algorithm != Algorithm.NOOP);
         p.put("auto_flush", autoFlush);
-        p.put("timeout_ms", endpoint.timeout().toMillis());
+        p.put("timeout_ms", servers.timeout().toMillis());
         return p;
     }
 

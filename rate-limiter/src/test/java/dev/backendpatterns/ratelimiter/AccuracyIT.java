@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisTarget;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,7 +21,7 @@ class AccuracyIT {
 
     @BeforeAll
     static void start() {
-        target = RedisTarget.open(new RedisEndpointOptions(), new PrintStream(OutputStream.nullOutputStream()));
+        target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), new PrintStream(OutputStream.nullOutputStream()));
         analysis = new AccuracyAnalysis(target.connect().batchWrites(), "acc" + System.nanoTime());
     }
 

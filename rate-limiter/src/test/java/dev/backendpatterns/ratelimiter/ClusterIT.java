@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.Json;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ class ClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = RedisTarget.open(new RedisEndpointOptions().withCluster(true), new PrintStream(OutputStream.nullOutputStream()));
+        cluster = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.clustered(), new PrintStream(OutputStream.nullOutputStream()));
     }
 
     @AfterAll

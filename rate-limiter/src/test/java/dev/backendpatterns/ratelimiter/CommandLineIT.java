@@ -80,6 +80,14 @@ class CommandLineIT {
     }
 
     @Test
+    void theReadmesSemaphoreOfTenMillionIsCappedAtTheRequestQueue() throws Exception {
+        Result r = run("-algorithm=token_bucket", "-numOfRequest=100000", "-semaphoreSize=10000000", "--no-coalesce");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("--semaphore 10,000,000 is more than a connection may queue; 65,536 in flight instead"), r.err());
+        assertFalse(r.out().contains("error"), "no request failed: " + r.out());
+    }
+
+    @Test
     void theGoClusterFlagStartsAnEmbeddedCluster() throws Exception {
         Result r = run("-cluster", "-algorithm=gcra", "-numOfRequest=5000", "--keys=100");
         assertEquals(0, r.exit(), r.toString());

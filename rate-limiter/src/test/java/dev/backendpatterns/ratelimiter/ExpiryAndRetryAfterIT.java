@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -22,7 +23,7 @@ class ExpiryAndRetryAfterIT {
 
     @BeforeAll
     static void start() {
-        target = RedisTarget.open(new RedisEndpointOptions(), new PrintStream(OutputStream.nullOutputStream()));
+        target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), new PrintStream(OutputStream.nullOutputStream()));
         admin = target.nodes(false).values().iterator().next();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.load.LoadPlan;
 import dev.backendpatterns.common.load.LoadRunner;
 import dev.backendpatterns.common.load.Measurement;
@@ -36,7 +37,7 @@ class LimitUnderConcurrencyIT {
 
     @BeforeAll
     static void start() {
-        target = RedisTarget.open(new RedisEndpointOptions(), new PrintStream(OutputStream.nullOutputStream()));
+        target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), new PrintStream(OutputStream.nullOutputStream()));
     }
 
     @AfterAll

@@ -41,6 +41,10 @@ public record LoadPlan(long requests, Duration duration, int inFlight, double ra
         return new LoadPlan(requests, duration, inFlight, ratePerSecond, warmup);
     }
 
+    public LoadPlan withInFlight(int limit) {
+        return new LoadPlan(requests, duration, limit, ratePerSecond, warmupRequests);
+    }
+
     public LoadPlan withRate(double rate) {
         return new LoadPlan(requests, duration, inFlight, rate, warmupRequests);
     }

@@ -1,15 +1,15 @@
 package dev.backendpatterns.common.redis;
 
+import dev.backendpatterns.common.server.LoopbackPort;
+import dev.backendpatterns.common.server.ServerDirectory;
+import dev.backendpatterns.common.server.ServerProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One real {@code redis-server} process on a free loopback port, persistence off, in its own temporary
@@ -130,12 +130,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+        return LoopbackPort.free(HOST);
     }
 
     static void sleep(long millis) {
@@ -163,6 +158,10 @@ public final class EmbeddedRedis implements AutoCloseable {
         return "redis://" + address();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -186,13 +185,6 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a leftover temporary directory is harmless
-        }
+        ServerDirectory.deleteRecursively(dir);
     }
 }

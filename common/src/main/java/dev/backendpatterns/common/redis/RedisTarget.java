@@ -1,6 +1,7 @@
 package dev.backendpatterns.common.redis;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.report.ServerMemory;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -66,11 +67,11 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** Connects to the endpoint the options name, starting an embedded server or cluster when they name none. */
-    public static RedisTarget open(RedisEndpointOptions options, PrintStream log) {
-        options.validate();
-        Duration timeout = options.timeout();
+    public static RedisTarget open(RedisEndpointOptions options, ServerOptions servers, PrintStream log) {
+        options.validate(servers);
+        Duration timeout = servers.timeout();
         if (!options.embedded()) {
-            return options.cluster()
+            return options.cluster(servers)
                     ? connectCluster(options.redisClusterSeeds().stream().map(s -> uriOf("redis://" + s, timeout)).toList(),
                             null, "external Redis Cluster " + String.join(",", options.redisClusterSeeds()), timeout)
                     : connectStandalone(uriOf(options.redisUri(), timeout), null,
@@ -78,10 +79,10 @@ public final class RedisTarget implements AutoCloseable {
         }
         RedisBinary binary = RedisBinary.locate();
         long started = System.nanoTime();
-        if (options.cluster()) {
-            EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(binary, options.instances());
+        if (servers.cluster()) {
+            EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(binary, servers.instances());
             log.printf("started an embedded Redis Cluster: %d nodes (%d masters) of %s on %s in %d ms%n",
-                    options.instances(), cluster.masters(), binary, cluster.seeds(), elapsedMillis(started));
+                    servers.instances(), cluster.masters(), binary, cluster.seeds(), elapsedMillis(started));
             try {
                 List<RedisURI> seeds = cluster.nodes().stream().map(n -> uriOf(n.uri(), timeout)).toList();
                 return connectCluster(seeds, cluster, "embedded Redis Cluster " + cluster.seeds(), timeout);
@@ -123,20 +124,21 @@ public final class RedisTarget implements AutoCloseable {
         return DefaultClientResources.builder().build();
     }
 
-    private static SocketOptions socketOptions(Duration timeout) {
-        return SocketOptions.builder().connectTimeout(timeout).tcpNoDelay(true).keepAlive(true).build();
+    /** The settings of the class comment, on a standalone or cluster options builder. */
+    private static void bounded(ClientOptions.Builder options, Duration timeout) {
+        options.autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).tcpNoDelay(true).keepAlive(true).build());
     }
 
     private static RedisTarget connectStandalone(RedisURI uri, EmbeddedRedis embedded, String description, Duration timeout) {
         ClientResources resources = newResources();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE_SIZE)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(socketOptions(timeout))
-                .build());
+        ClientOptions.Builder options = ClientOptions.builder();
+        bounded(options, timeout);
+        client.setOptions(options.build());
         try {
             StatefulRedisConnection<String, String> admin = client.connect();
             return new RedisTarget(resources, client, embedded, null, description,
@@ -151,16 +153,10 @@ public final class RedisTarget implements AutoCloseable {
             Duration timeout) {
         ClientResources resources = newResources();
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
-        client.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE_SIZE)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(socketOptions(timeout))
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enableAllAdaptiveRefreshTriggers()
-                        .build())
-                .build());
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+        bounded(options, timeout);
+        options.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build());
+        client.setOptions(options.build());
         try {
             StatefulRedisClusterConnection<String, String> admin = client.connect();
             return new RedisTarget(resources, client, null, embedded, description, null, timeout, seeds, null, admin);

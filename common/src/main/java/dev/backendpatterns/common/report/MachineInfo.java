@@ -57,7 +57,7 @@ public final class MachineInfo {
 
     private static Properties buildProperties() {
         Properties properties = new Properties();
-        try (InputStream in = MachineInfo.class.getResourceAsStream("build.properties")) {
+        try (InputStream in = MachineInfo.class.getResourceAsStream("/dev/backendpatterns/common/build.properties")) {
             if (in != null) {
                 properties.load(in);
             }

@@ -1,4 +1,4 @@
-package dev.backendpatterns.common.redis;
+package dev.backendpatterns.common.server;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

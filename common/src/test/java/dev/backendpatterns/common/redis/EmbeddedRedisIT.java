@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.ServerOptions;
 import io.lettuce.core.ScriptOutputType;
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -22,7 +23,7 @@ class EmbeddedRedisIT {
 
     @Test
     void standaloneStartsAnswersAndStops() throws Exception {
-        RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), QUIET);
+        RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), QUIET);
         EmbeddedRedis server = target.embedded();
         try {
             Map<String, Object> backend = target.describe();
@@ -41,7 +42,7 @@ class EmbeddedRedisIT {
     @Test
     void scriptsSurviveAScriptFlushOnStandaloneAndCluster() throws Exception {
         for (boolean cluster : new boolean[] {false, true}) {
-            try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions().withCluster(cluster), QUIET)) {
+            try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), cluster ? ServerOptions.clustered() : ServerOptions.single(), QUIET)) {
                 RedisConnection c = target.connect().batchWrites();
                 byte[][] keys = {"bp:test:{a}".getBytes(StandardCharsets.UTF_8)};
                 ECHO_KEY.load(c, target.timeout());
@@ -61,7 +62,7 @@ class EmbeddedRedisIT {
 
     @Test
     void clusterOfSixHasThreeMastersWithAReplicaEach() {
-        try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions().withCluster(true), QUIET)) {
+        try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.clustered(), QUIET)) {
             Map<String, Object> backend = target.describe();
             assertEquals("cluster", backend.get("mode"));
             assertEquals(6, backend.get("nodes"));
@@ -96,7 +97,7 @@ class EmbeddedRedisIT {
     @Test
     void anUnreachableServerIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> RedisTarget.open(RedisEndpointOptions.external("redis://127.0.0.1:1"), QUIET));
+                () -> RedisTarget.open(RedisEndpointOptions.external("redis://127.0.0.1:1"), ServerOptions.single(), QUIET));
         assertTrue(e.getMessage().startsWith("cannot connect to external Redis redis://127.0.0.1:1"), e.getMessage());
     }
 }

@@ -1,0 +1,165 @@
+package dev.backendpatterns.common.kafka;
+
+import dev.backendpatterns.common.cli.ServerOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka a run talks to, external or embedded (started here, stopped on {@link #close()}), and the factories of
+ * its clients: producers with acks=all and idempotence, batching tuned for throughput; consumers that commit by hand;
+ * an admin that creates topics with explicit partitions and replication. Every setting can be overridden by
+ * {@code --kafka-config} or by the caller.
+ */
+public final class KafkaTarget implements AutoCloseable {
+    private final String bootstrapServers;
+    private final Properties extra;
+    private final EmbeddedKafka embedded;
+    private final Duration timeout;
+    private final boolean cluster;
+
+    private KafkaTarget(String bootstrapServers, Properties extra, EmbeddedKafka embedded, Duration timeout, boolean cluster) {
+        this.bootstrapServers = bootstrapServers;
+        this.extra = extra;
+        this.embedded = embedded;
+        this.timeout = timeout;
+        this.cluster = cluster;
+    }
+
+    /** Connects to the Kafka the options name, or starts an embedded one (three nodes with --cluster). */
+    public static KafkaTarget open(KafkaEndpointOptions options, ServerOptions servers, PrintStream log) {
+        options.validate();
+        servers.validate();
+        if (!options.embedded()) {
+            KafkaTarget target = new KafkaTarget(options.bootstrapServers(), options.extraProperties(), null, servers.timeout(), false);
+            int nodes = target.brokerCount();
+            return new KafkaTarget(options.bootstrapServers(), options.extraProperties(), null, servers.timeout(), nodes > 1);
+        }
+        int nodes = servers.cluster() ? 3 : 1;
+        long start = System.nanoTime();
+        EmbeddedKafka kafka = EmbeddedKafka.start(nodes, options.heap(), null, Duration.ofMinutes(3));
+        log.printf("started an embedded Apache Kafka %s (KRaft, %d node%s) on %s in %d ms%n", kafka.version(), nodes,
+                nodes == 1 ? "" : "s", kafka.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return new KafkaTarget(kafka.bootstrapServers(), options.extraProperties(), kafka, servers.timeout(), nodes > 1);
+    }
+
+    /** A target for an embedded Kafka started elsewhere (tests, {@code servers.sh}); closing it does not stop it. */
+    public static KafkaTarget of(String bootstrapServers, Duration timeout) {
+        KafkaTarget probe = new KafkaTarget(bootstrapServers, new Properties(), null, timeout, false);
+        return new KafkaTarget(bootstrapServers, new Properties(), null, timeout, probe.brokerCount() > 1);
+    }
+
+    private Properties common() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 5000));
+        p.putAll(extra);
+        return p;
+    }
+
+    /** A producer of byte arrays: acks=all, idempotent, 5 ms linger, 128 KiB batches; {@code overrides} win. */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.putAll(common());
+        p.putAll(overrides);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A consumer of byte arrays in {@code groupId}: no auto-commit, reads from the earliest offset; {@code overrides} win. */
+    public KafkaConsumer<byte[], byte[]> consumer(String groupId, Map<String, Object> overrides) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(common());
+        p.putAll(overrides);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** An admin client; close it. */
+    public Admin admin() {
+        return Admin.create(common());
+    }
+
+    /** Creates {@code topic} with these partitions and replication factor unless it exists; waits for the answer. */
+    public void createTopic(String topic, int partitions, short replicationFactor, Map<String, String> configs) {
+        try (Admin admin = admin()) {
+            admin.createTopics(java.util.List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " while creating topic " + topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private int brokerCount() {
+        try (Admin admin = admin()) {
+            return admin.describeCluster().nodes().get(Math.max(timeout.toMillis(), 5000), TimeUnit.MILLISECONDS).size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + timeout.toMillis() + " ms"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean cluster() {
+        return cluster;
+    }
+
+    /** The embedded Kafka, or null. */
+    public EmbeddedKafka embedded() {
+        return embedded;
+    }
+
+    /** What answered, for a result's {@code backend} entry. */
+    public Map<String, Object> describe() {
+        Map<String, Object> backend = new LinkedHashMap<>();
+        backend.put("kind", "kafka");
+        backend.put("mode", cluster ? "cluster" : "standalone");
+        backend.put("server", "apache-kafka");
+        backend.put("version", embedded != null ? embedded.version() : "unknown");
+        backend.put("embedded", embedded != null);
+        backend.put("nodes", embedded != null ? embedded.size() : brokerCount());
+        backend.put("endpoint", bootstrapServers);
+        return backend;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}
