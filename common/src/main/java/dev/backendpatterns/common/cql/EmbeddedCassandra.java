@@ -125,7 +125,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
         ForkedJvm jvm = ForkedJvm.start("embedded Cassandra node " + address + ":" + nativePort, jvmArgs, classpath,
                 "org.apache.cassandra.service.CassandraDaemon", List.of(), nodeDir, nodeDir.resolve("server.log"));
         jvms.add(jvm);
-        jvm.awaitLogLine(READY, 0, timeout);
+        jvm.awaitLogLine(READY, timeout);
     }
 
     private String yaml(String address, Path nodeDir) {

@@ -90,7 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 kafka.launch(node);
             }
             for (Node node : nodes) {
-                node.jvm.awaitLogLine(STARTED, 0, timeout);
+                node.jvm.awaitLogLine(STARTED, timeout);
             }
             kafka.awaitQuorum(timeout);
             return kafka;

@@ -17,11 +17,13 @@ public final class ForkedJvm implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final long logStart;
 
-    private ForkedJvm(String name, Process process, Path log) {
+    private ForkedJvm(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts {@code mainClass} with the JDK running this JVM, its output (stdout and stderr) appended to {@code log}. */
@@ -36,20 +38,22 @@ public final class ForkedJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(workDir);
+            long logStart = Files.exists(log) ? Files.size(log) : 0; // a kept server appends to the log of its last run
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             ServerProcesses.register(process);
-            return new ForkedJvm(name, process, log);
+            return new ForkedJvm(name, process, log, logStart);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Waits until the log has a line containing {@code marker} written after {@code fromOffset}; fails with the log's
-     * tail if the process exits first or the time runs out (and then stops it).
+     * Waits until this process has logged a line containing {@code marker}; fails with the log's tail if the process
+     * exits first or the time runs out (and then stops it).
      */
-    public void awaitLogLine(String marker, long fromOffset, Duration timeout) {
+    public void awaitLogLine(String marker, Duration timeout) {
+        long fromOffset = logStart;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (logContains(marker, fromOffset)) {
@@ -97,15 +101,6 @@ public final class ForkedJvm implements AutoCloseable {
             return text.contains(marker);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** The current size of the log, to wait for lines written after now. */
-    public long logSize() {
-        try {
-            return Files.exists(log) ? Files.size(log) : 0;
-        } catch (IOException e) {
-            return 0;
         }
     }
 
