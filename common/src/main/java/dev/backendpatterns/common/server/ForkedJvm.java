@@ -87,7 +87,28 @@ public final class ForkedJvm implements AutoCloseable {
 
     /** An exception that says what went wrong with the server and shows the end of its log. */
     public IllegalStateException failure(String what) {
-        return new IllegalStateException(name + " " + what + "; last lines of " + log + ":\n" + logTail(25));
+        String first = firstError();
+        return new IllegalStateException(name + " " + what + (first == null ? "" : "; first error: " + first)
+                + "; last lines of " + log + ":\n" + logTail(25));
+    }
+
+    /** The first line of this run's log that reports an error, which the shutdown lines after it would hide. */
+    private String firstError() {
+        try {
+            if (!Files.exists(log)) {
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, bytes.length);
+            for (String line : new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).split("\n")) {
+                if (line.contains(" ERROR ") || line.contains("Exception") || line.startsWith("Error") || line.contains("Invalid")) {
+                    return line.trim();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private boolean logContains(String marker, long fromOffset) {
