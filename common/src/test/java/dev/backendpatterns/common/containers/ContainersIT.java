@@ -15,7 +15,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -31,8 +31,8 @@ import org.testcontainers.utility.DockerImageName;
 class ContainersIT {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-    @BeforeAll
-    static void dockerIsThere() {
+    @BeforeEach
+    void dockerIsThere() {
         boolean docker;
         try {
             docker = DockerClientFactory.instance().isDockerAvailable();
