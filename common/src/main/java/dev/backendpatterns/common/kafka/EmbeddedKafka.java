@@ -119,9 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 return layout;
             }
-            byte[] id = new byte[16];
-            new SecureRandom().nextBytes(id);
-            layout.setProperty("cluster.id", Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+            layout.setProperty("cluster.id", newClusterId());
             layout.setProperty("nodes", Integer.toString(nodeCount));
             for (int i = 1; i <= nodeCount; i++) {
                 layout.setProperty("node." + i + ".port", Integer.toString(LoopbackPort.free(HOST)));
@@ -134,6 +132,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A random Kafka cluster id (base64url of 16 bytes); like Kafka's own, never starting with '-', which the CLI reads as an option. */
+    static String newClusterId() {
+        SecureRandom random = new SecureRandom();
+        byte[] id = new byte[16];
+        String text;
+        do {
+            random.nextBytes(id);
+            text = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        } while (text.startsWith("-"));
+        return text;
     }
 
     private void writeConfiguration(String clusterId) {

@@ -2,6 +2,7 @@ package dev.backendpatterns.common.redis;
 
 import dev.backendpatterns.common.server.LoopbackPort;
 import dev.backendpatterns.common.server.ServerDirectory;
+import dev.backendpatterns.common.server.ServerLog;
 import dev.backendpatterns.common.server.ServerProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path directory;
-    private final Path logFile;
+    private final List<ServerLog> logs;
     private final boolean ownsDirectory;
 
     private EmbeddedRedis(RedisBinary binary, Process process, int port, Path directory, Path logFile, boolean ownsDirectory) {
@@ -31,7 +32,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.directory = directory;
-        this.logFile = logFile;
+        this.logs = List.of(ServerLog.whole(logFile), ServerLog.whole(directory.resolve("stdout.log")));
         this.ownsDirectory = ownsDirectory;
     }
 
@@ -113,20 +114,11 @@ public final class EmbeddedRedis implements AutoCloseable {
                 + "; last lines of its log:\n" + logTail(20));
     }
 
-    /** The last {@code lines} lines of the server's log and standard output. */
+    /** The last {@code lines} lines of the server's log and of its standard output. */
     public String logTail(int lines) {
         StringBuilder tail = new StringBuilder();
-        for (Path file : List.of(logFile, directory.resolve("stdout.log"))) {
-            try {
-                if (Files.exists(file)) {
-                    List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-                    all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tail.append("  ").append(l).append('\n'));
-                }
-            } catch (IOException e) {
-                tail.append("  (cannot read ").append(file).append(": ").append(e.getMessage()).append(")\n");
-            }
-        }
-        return tail.length() == 0 ? "  (empty)\n" : tail.toString();
+        logs.forEach(log -> tail.append(log.tail(lines)));
+        return tail.toString();
     }
 
     static int freePort() {

@@ -1,7 +1,6 @@
 package dev.backendpatterns.common.server;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +15,12 @@ import java.util.concurrent.TimeUnit;
 public final class ForkedJvm implements AutoCloseable {
     private final String name;
     private final Process process;
-    private final Path log;
-    private final long logStart;
+    private final ServerLog log;
 
-    private ForkedJvm(String name, Process process, Path log, long logStart) {
+    private ForkedJvm(String name, Process process, ServerLog log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        this.logStart = logStart;
     }
 
     /** Starts {@code mainClass} with the JDK running this JVM, its output (stdout and stderr) appended to {@code log}. */
@@ -38,11 +35,11 @@ public final class ForkedJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(workDir);
-            long logStart = Files.exists(log) ? Files.size(log) : 0; // a kept server appends to the log of its last run
+            ServerLog serverLog = ServerLog.fromEnd(log); // a kept server appends to the log of its last run
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             ServerProcesses.register(process);
-            return new ForkedJvm(name, process, log, logStart);
+            return new ForkedJvm(name, process, serverLog);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -53,10 +50,9 @@ public final class ForkedJvm implements AutoCloseable {
      * exits first or the time runs out (and then stops it).
      */
     public void awaitLogLine(String marker, Duration timeout) {
-        long fromOffset = logStart;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            if (logContains(marker, fromOffset)) {
+            if (log.contains(marker)) {
                 return;
             }
             if (!process.isAlive()) {
@@ -87,56 +83,9 @@ public final class ForkedJvm implements AutoCloseable {
 
     /** An exception that says what went wrong with the server and shows the end of its log. */
     public IllegalStateException failure(String what) {
-        String first = firstError();
+        String first = log.firstError();
         return new IllegalStateException(name + " " + what + (first == null ? "" : "; first error: " + first)
-                + "; last lines of " + log + ":\n" + logTail(25));
-    }
-
-    /** The first line of this run's log that reports an error, which the shutdown lines after it would hide. */
-    private String firstError() {
-        try {
-            if (!Files.exists(log)) {
-                return null;
-            }
-            byte[] bytes = Files.readAllBytes(log);
-            int from = (int) Math.min(logStart, bytes.length);
-            for (String line : new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).split("\n")) {
-                if (line.contains(" ERROR ") || line.contains("Exception") || line.startsWith("Error") || line.contains("Invalid")) {
-                    return line.trim();
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private boolean logContains(String marker, long fromOffset) {
-        try {
-            if (!Files.exists(log) || Files.size(log) <= fromOffset) {
-                return false;
-            }
-            byte[] bytes = Files.readAllBytes(log);
-            String text = new String(bytes, (int) Math.min(fromOffset, bytes.length), (int) (bytes.length - Math.min(fromOffset, bytes.length)),
-                    StandardCharsets.UTF_8);
-            return text.contains(marker);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public String logTail(int lines) {
-        try {
-            if (!Files.exists(log)) {
-                return "  (no log)\n";
-            }
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            StringBuilder tail = new StringBuilder();
-            all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tail.append("  ").append(l).append('\n'));
-            return tail.toString();
-        } catch (IOException e) {
-            return "  (cannot read " + log + ": " + e.getMessage() + ")\n";
-        }
+                + "; last lines of " + log.file() + ":\n" + log.tail(25));
     }
 
     /** Resident memory of the process in bytes (Linux /proc, else ps), or 0 when unknown. */
