@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,14 @@ class ServersScriptIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(6, TimeUnit.MINUTES), "servers.sh " + action + " " + kind + " returned");
         return new Result(p.exitValue(), out);
+    }
+
+    /** Whatever an assertion interrupted, no background server outlives the test. */
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (String kind : List.of("redis", "redis-cluster", "kafka", "kafka-cluster", "cassandra", "cassandra-cluster")) {
+            script("stop", kind);
+        }
     }
 
     private String start(String kind) throws Exception {
