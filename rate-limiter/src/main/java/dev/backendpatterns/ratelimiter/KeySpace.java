@@ -1,6 +1,11 @@
 package dev.backendpatterns.ratelimiter;
 
+import dev.backendpatterns.common.redis.RedisConnection;
+import io.lettuce.core.RedisFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The identities a run limits: {@code size} keys named {@code <prefix><tag>:{<i>}}. The run tag keeps runs
@@ -45,5 +50,37 @@ public final class KeySpace {
             cache[i] = b;
         }
         return b;
+    }
+
+    /** UNLINKs every key of the space, a thousand at a time, and flushes; returns how many existed. */
+    public long unlinkAll(RedisConnection connection) {
+        long deleted = 0;
+        List<RedisFuture<Long>> pending = new ArrayList<>();
+        for (int start = 0; start < size; start += 1000) {
+            int end = Math.min(size, start + 1000);
+            byte[][] batch = new byte[end - start][];
+            for (int i = start; i < end; i++) {
+                batch[i - start] = bytes(i);
+            }
+            pending.add(connection.async().unlink(batch));
+            if (pending.size() >= 64) {
+                deleted += await(connection, pending);
+            }
+        }
+        return deleted + await(connection, pending);
+    }
+
+    private static long await(RedisConnection connection, List<RedisFuture<Long>> pending) {
+        connection.flush();
+        long sum = 0;
+        for (RedisFuture<Long> f : pending) {
+            try {
+                sum += f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot delete the run's keys: " + e.getMessage(), e);
+            }
+        }
+        pending.clear();
+        return sum;
     }
 }

@@ -2,18 +2,15 @@ package dev.backendpatterns.ratelimiter;
 
 import dev.backendpatterns.common.redis.LuaScript;
 import dev.backendpatterns.common.redis.RedisConnection;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A rate limiter that is one atomic Lua script per decision (see the {@code .lua} resources for each algorithm's
@@ -169,39 +166,7 @@ final class LuaRateLimiter implements RateLimiter {
 
     @Override
     public long deleteState() {
-        return deleteKeys(connection, keys);
-    }
-
-    /** UNLINKs every key of the space, a thousand at a time; returns how many existed. */
-    static long deleteKeys(RedisConnection connection, KeySpace keys) {
-        long deleted = 0;
-        List<RedisFuture<Long>> pending = new ArrayList<>();
-        for (int start = 0; start < keys.size(); start += 1000) {
-            int end = Math.min(keys.size(), start + 1000);
-            byte[][] batch = new byte[end - start][];
-            for (int i = start; i < end; i++) {
-                batch[i - start] = keys.bytes(i);
-            }
-            pending.add(connection.async().unlink(batch));
-            if (pending.size() >= 64) {
-                deleted += await(connection, pending);
-            }
-        }
-        return deleted + await(connection, pending);
-    }
-
-    private static long await(RedisConnection connection, List<RedisFuture<Long>> pending) {
-        connection.flush();
-        long sum = 0;
-        for (RedisFuture<Long> f : pending) {
-            try {
-                sum += f.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot delete the run's keys: " + e.getMessage(), e);
-            }
-        }
-        pending.clear();
-        return sum;
+        return keys.unlinkAll(connection);
     }
 
     @Override

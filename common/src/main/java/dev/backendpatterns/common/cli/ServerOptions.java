@@ -55,14 +55,4 @@ public final class ServerOptions {
     public Duration timeout() {
         return Duration.ofMillis(timeoutMillis);
     }
-
-    public ServerOptions withInstances(int instances) {
-        this.instances = instances;
-        return this;
-    }
-
-    public ServerOptions withTimeout(Duration timeout) {
-        this.timeoutMillis = timeout.toMillis();
-        return this;
-    }
 }

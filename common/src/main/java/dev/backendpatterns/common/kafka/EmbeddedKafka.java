@@ -260,10 +260,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return version;
     }
 
-    public Path directory() {
-        return directory.path();
-    }
-
     /** Resident memory of every node's JVM, summed. */
     public long rssBytes() {
         return nodes.stream().filter(n -> n.jvm != null && n.jvm.isAlive()).mapToLong(n -> n.jvm.rssBytes()).sum();
@@ -272,11 +268,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops node {@code index} (0-based) cleanly, as a planned outage; the others go on. */
     public void stopNode(int index) {
         nodes.get(index).jvm.close();
-    }
-
-    /** Kills node {@code index} (0-based) at once, as a crash. */
-    public void killNode(int index) {
-        nodes.get(index).jvm.kill();
     }
 
     @Override

@@ -31,14 +31,15 @@ public final class KafkaTarget implements AutoCloseable {
     private final Properties extra;
     private final EmbeddedKafka embedded;
     private final Duration timeout;
-    private final boolean cluster;
+    private final int nodes;
 
-    private KafkaTarget(String bootstrapServers, Properties extra, EmbeddedKafka embedded, Duration timeout, boolean cluster) {
+    /** Asks an external Kafka how many brokers it has, which also fails fast when it cannot be reached. */
+    private KafkaTarget(String bootstrapServers, Properties extra, EmbeddedKafka embedded, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.extra = extra;
         this.embedded = embedded;
         this.timeout = timeout;
-        this.cluster = cluster;
+        this.nodes = embedded != null ? embedded.size() : brokerCount();
     }
 
     /** Connects to the Kafka the options name, or starts an embedded one (three nodes with --cluster). */
@@ -46,22 +47,19 @@ public final class KafkaTarget implements AutoCloseable {
         options.validate();
         servers.validate();
         if (!options.embedded()) {
-            KafkaTarget target = new KafkaTarget(options.bootstrapServers(), options.extraProperties(), null, servers.timeout(), false);
-            int nodes = target.brokerCount();
-            return new KafkaTarget(options.bootstrapServers(), options.extraProperties(), null, servers.timeout(), nodes > 1);
+            return new KafkaTarget(options.bootstrapServers(), options.extraProperties(), null, servers.timeout());
         }
         int nodes = servers.cluster() ? 3 : 1;
         long start = System.nanoTime();
         EmbeddedKafka kafka = EmbeddedKafka.start(nodes, options.heap(), null, Duration.ofMinutes(3));
         log.printf("started an embedded Apache Kafka %s (KRaft, %d node%s) on %s in %d ms%n", kafka.version(), nodes,
                 nodes == 1 ? "" : "s", kafka.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return new KafkaTarget(kafka.bootstrapServers(), options.extraProperties(), kafka, servers.timeout(), nodes > 1);
+        return new KafkaTarget(kafka.bootstrapServers(), options.extraProperties(), kafka, servers.timeout());
     }
 
     /** A target for an embedded Kafka started elsewhere (tests, {@code servers.sh}); closing it does not stop it. */
     public static KafkaTarget of(String bootstrapServers, Duration timeout) {
-        KafkaTarget probe = new KafkaTarget(bootstrapServers, new Properties(), null, timeout, false);
-        return new KafkaTarget(bootstrapServers, new Properties(), null, timeout, probe.brokerCount() > 1);
+        return new KafkaTarget(bootstrapServers, new Properties(), null, timeout);
     }
 
     private Properties common() {
@@ -135,7 +133,7 @@ public final class KafkaTarget implements AutoCloseable {
     }
 
     public boolean cluster() {
-        return cluster;
+        return nodes > 1;
     }
 
     /** The embedded Kafka, or null. */
@@ -147,11 +145,11 @@ public final class KafkaTarget implements AutoCloseable {
     public Map<String, Object> describe() {
         Map<String, Object> backend = new LinkedHashMap<>();
         backend.put("kind", "kafka");
-        backend.put("mode", cluster ? "cluster" : "standalone");
+        backend.put("mode", cluster() ? "cluster" : "standalone");
         backend.put("server", "apache-kafka");
         backend.put("version", embedded != null ? embedded.version() : "unknown");
         backend.put("embedded", embedded != null);
-        backend.put("nodes", embedded != null ? embedded.size() : brokerCount());
+        backend.put("nodes", nodes);
         backend.put("endpoint", bootstrapServers);
         return backend;
     }

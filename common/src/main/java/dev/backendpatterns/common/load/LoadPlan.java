@@ -45,10 +45,6 @@ public record LoadPlan(long requests, Duration duration, int inFlight, double ra
         return new LoadPlan(requests, duration, limit, ratePerSecond, warmupRequests);
     }
 
-    public LoadPlan withRate(double rate) {
-        return new LoadPlan(requests, duration, inFlight, rate, warmupRequests);
-    }
-
     /** The plan of the warm-up phase: the same concurrency and rate, {@code warmupRequests} requests. */
     LoadPlan warmupPhase() {
         return new LoadPlan(warmupRequests, null, inFlight, ratePerSecond, 0);

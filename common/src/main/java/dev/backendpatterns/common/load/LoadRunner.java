@@ -61,7 +61,7 @@ public final class LoadRunner {
         Recorder recorder = new Recorder(3);
         OutcomeCounter counter = new OutcomeCounter();
         AtomicBoolean closed = new AtomicBoolean();
-        Health health = new Health(System.nanoTime());
+        Health health = new Health();
         long limit = plan.timed() ? Long.MAX_VALUE : plan.requests();
         double intervalNanos = plan.ratePerSecond() > 0 ? 1e9 / plan.ratePerSecond() : 0;
 
@@ -132,9 +132,6 @@ public final class LoadRunner {
                     op.flush();
                     unflushed = 0;
                 }
-                if (progress != null) {
-                    progress.sent = sent + 1;
-                }
             }
             op.flush();
             awaitCompletion(op, permits, plan.inFlight());
@@ -155,27 +152,28 @@ public final class LoadRunner {
         return new Measurement(sent, counter.outcomes(), counter.errors(), latency, elapsed, abortReason);
     }
 
-    /** When requests last succeeded and whether they have failed since. */
+    /**
+     * Since when requests have failed with none succeeding. A success only reads a volatile unless requests are
+     * failing, so completions on several I/O threads do not fight over one cache line.
+     */
     private static final class Health {
-        private volatile long lastSuccess;
-        private volatile boolean failedSinceSuccess;
-
-        Health(long start) {
-            lastSuccess = start;
-        }
+        private static final long NOT_FAILING = Long.MIN_VALUE;
+        private volatile long failingSince = NOT_FAILING;
 
         void record(boolean success, long now) {
             if (success) {
-                lastSuccess = now;
-                failedSinceSuccess = false;
-            } else {
-                failedSinceSuccess = true;
+                if (failingSince != NOT_FAILING) {
+                    failingSince = NOT_FAILING;
+                }
+            } else if (failingSince == NOT_FAILING) {
+                failingSince = now;
             }
         }
 
         /** How long requests have been failing with none succeeding, or 0. */
         long failingFor(long now) {
-            return failedSinceSuccess ? now - lastSuccess : 0;
+            long since = failingSince;
+            return since == NOT_FAILING ? 0 : now - since;
         }
     }
 
@@ -208,7 +206,6 @@ public final class LoadRunner {
         private final long start;
         private final OutcomeCounter counter;
         private final Thread thread;
-        volatile long sent;
 
         Progress(PrintStream out, String label, LoadPlan plan, long start, OutcomeCounter counter) {
             this.out = out;

@@ -6,7 +6,6 @@ import dev.backendpatterns.common.server.ServerLog;
 import dev.backendpatterns.common.server.ServerProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,12 +159,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** Kills the server at once (SIGKILL), as a crash would: for fault tests. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServerProcesses.kill(process);
     }
 
     @Override

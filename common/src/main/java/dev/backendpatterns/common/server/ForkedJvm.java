@@ -103,12 +103,7 @@ public final class ForkedJvm implements AutoCloseable {
 
     /** SIGKILL, as a crash. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServerProcesses.kill(process);
     }
 
     /** SIGTERM, then SIGKILL after 20 s. */

@@ -40,10 +40,6 @@ public final class ServerDirectory implements AutoCloseable {
         return path.resolve(child);
     }
 
-    public boolean temporary() {
-        return temporary;
-    }
-
     @Override
     public void close() {
         if (temporary) {

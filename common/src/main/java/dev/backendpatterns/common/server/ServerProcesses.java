@@ -36,6 +36,17 @@ public final class ServerProcesses {
         LIVE.remove(process);
     }
 
+    /** Kills a process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+    public static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LIVE.remove(process);
+    }
+
     private static void destroyAll() {
         for (Process p : LIVE) {
             p.destroy();

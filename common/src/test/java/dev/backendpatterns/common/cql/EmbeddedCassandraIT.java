@@ -1,9 +1,9 @@
 package dev.backendpatterns.common.cql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -89,7 +89,7 @@ class EmbeddedCassandraIT {
             }
             Thread.sleep(200);
         }
-        assertFalse(true, "the driver never saw the stopped node as down");
+        fail("the driver never saw the stopped node as down");
     }
 
     @Test

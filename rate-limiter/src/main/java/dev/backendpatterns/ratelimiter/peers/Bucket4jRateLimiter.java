@@ -52,19 +52,7 @@ public final class Bucket4jRateLimiter implements RateLimiter {
 
     @Override
     public long deleteState() {
-        long deleted = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            deleted += await(connection.async().unlink(keys.bytes(i)));
-        }
-        return deleted;
-    }
-
-    private static long await(java.util.concurrent.Future<Long> f) {
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot delete the run's keys: " + e.getMessage(), e);
-        }
+        return keys.unlinkAll(connection);
     }
 
     @Override
