@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces the benchmark tables of README.md: runs every benchmark, writes one JSON result per run under
-# results/, then regenerates the README's tables from those files (never by hand).
+# Reproduces the benchmark tables and charts of README.md: runs every benchmark, writes one JSON result per run under
+# results/, then regenerates the README's tables and the charts (PNG, next to the results) from those files, never by
+# hand. scripts/results.sh is the tool that reads them.
 #
 #   scripts/bench-all.sh                 # every section
 #   scripts/bench-all.sh rate-limiter    # one section
@@ -61,12 +62,21 @@ rate_limiter() {
   for peer in bucket4j redisson; do
     run "$jar" "cluster-keys-$peer" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
-  java -cp "$jar" dev.backendpatterns.common.report.ResultsTable --readme README.md --section rate-limiter \
-    --baseline parameters.algorithm=noop --group-by backend.mode+parameters.keys \
-    --columns "Mode=backend.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
-    "$out"/*.json
+  scripts/results.sh table --readme README.md --section rate-limiter \
+    --baseline parameters.algorithm=noop --group-by backends.0.mode+parameters.keys \
+    --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
+    "$out"/[0-9]*.json
+  scripts/results.sh chart throughput --out "$out/throughput.png" --title "Rate limiter: decisions per second" \
+    --label parameters.algorithm --series backends.0.mode+parameters.keys --value-label "decisions per second" \
+    $(ls "$out"/[0-9]*.json | grep -v per-request)
+  scripts/results.sh chart percentiles --out "$out/latency-hot-key.png" \
+    --title "Rate limiter, one hot key, standalone: latency by percentile" --label parameters.algorithm \
+    "$out"/0[1-6]-single-1-*.json
+  scripts/results.sh chart percentiles --out "$out/latency-cluster.png" \
+    --title "Rate limiter, 10,000 keys, Redis Cluster: latency by percentile" --label parameters.algorithm \
+    "$out"/*-cluster-keys-*.json
   java -jar "$jar" accuracy --json "$out/accuracy.json" $EXTRA_FLAGS | tee "$out/accuracy.txt"
-  java -cp "$jar" dev.backendpatterns.common.report.ResultsTable --readme README.md --section rate-limiter-accuracy --rows results \
+  scripts/results.sh table --readme README.md --section rate-limiter-accuracy --rows results \
     --columns "Algorithm=algorithm,Pattern=pattern,Arrivals=arrivals:n,Admitted=admitted:n,Most in any window=max_in_any_window:n,Limit=limit_per_window:n,Overshoot=overshoot" \
     "$out/accuracy.json"
 }

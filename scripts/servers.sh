@@ -28,7 +28,7 @@ case "$action" in
     [ -n "$jar" ] || { echo "servers.sh: no runnable jar; build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
     mkdir -p "$state"
     rm -f "$state/endpoints" "$state/pid"
-    nohup java -cp "$jar" dev.backendpatterns.common.server.ServersCommand run "$kind" --state-dir "$state" \
+    nohup java -cp "$jar" dev.backendpatterns.common.ServersCommand run "$kind" --state-dir "$state" \
       > "$state/servers.log" 2>&1 < /dev/null &
     echo $! > "$state/pid"
     for _ in $(seq 1 600); do

@@ -4,9 +4,11 @@ import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
-import dev.backendpatterns.common.report.Json;
-import dev.backendpatterns.common.report.MachineInfo;
-import dev.backendpatterns.common.report.RunReport;
+import dev.backendpatterns.common.cli.UsageException;
+import dev.backendpatterns.common.report.BackendReport;
+import dev.backendpatterns.common.report.Machine;
+import dev.backendpatterns.common.report.ResultJson;
+import dev.backendpatterns.common.report.RunResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,10 +64,10 @@ final class AccuracyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (threshold < 1 || ttlms < 1 || windows < 2) {
-            throw new IllegalArgumentException("--threshold and --ttlms must be at least 1 and --windows at least 2");
+            throw new UsageException("--threshold and --ttlms must be at least 1 and --windows at least 2");
         }
         if (threshold * windows * 2 > 10_000_000) {
-            throw new IllegalArgumentException("--threshold x --windows x 2 arrivals must stay under 10,000,000");
+            throw new UsageException("--threshold x --windows x 2 arrivals must stay under 10,000,000");
         }
         List<Algorithm> chosen = new ArrayList<>();
         if (algorithms == null) {
@@ -73,9 +75,9 @@ final class AccuracyCommand implements Callable<Integer> {
                     Algorithm.SLIDING_WINDOW_COUNTER, Algorithm.FIXED_WINDOW));
         } else {
             for (String name : algorithms) {
-                Algorithm a = Algorithm.parse(name);
+                Algorithm a = UsageException.fromFlags(() -> Algorithm.parse(name));
                 if (!a.scripted() || a == Algorithm.NOOP) {
-                    throw new IllegalArgumentException("accuracy is measured for the Lua algorithms only, not " + a);
+                    throw new UsageException("accuracy is measured for the Lua algorithms only, not " + a);
                 }
                 chosen.add(a);
             }
@@ -85,7 +87,7 @@ final class AccuracyCommand implements Callable<Integer> {
             chosenPatterns.addAll(List.of(ArrivalPattern.values()));
         } else {
             for (String name : patterns) {
-                chosenPatterns.add(ArrivalPattern.parse(name));
+                chosenPatterns.add(UsageException.fromFlags(() -> ArrivalPattern.parse(name)));
             }
         }
         String tag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
@@ -105,21 +107,21 @@ final class AccuracyCommand implements Callable<Integer> {
                 }
             }
             if (json != null) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("schema_version", RunReport.SCHEMA_VERSION);
-                doc.put("pattern", "rate-limiter-accuracy");
                 Map<String, Object> parameters = new LinkedHashMap<>();
                 parameters.put("threshold", threshold);
                 parameters.put("ttlms", ttlms);
                 parameters.put("windows", windows);
                 parameters.put("seed", seed);
-                doc.put("parameters", parameters);
-                doc.put("backend", target.describe());
-                doc.put("results", results.stream().map(AccuracyAnalysis.Result::toMap).toList());
-                doc.put("machine", MachineInfo.describe());
-                Json.writeFile(json, doc);
+                ResultJson.write(json, new AccuracyResult(RunResult.SCHEMA_VERSION, "rate-limiter-accuracy", parameters,
+                        List.of(BackendReport.of(target.describe(), null, null)),
+                        results.stream().map(AccuracyAnalysis.Result::toMap).toList(), Machine.current()));
             }
         }
         return 0;
+    }
+
+    /** The JSON of an accuracy analysis: one row per algorithm and arrival pattern. */
+    record AccuracyResult(int schemaVersion, String pattern, Map<String, Object> parameters, List<BackendReport> backends,
+            List<Map<String, Object>> results, Machine machine) {
     }
 }

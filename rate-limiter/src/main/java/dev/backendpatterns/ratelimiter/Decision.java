@@ -1,9 +1,10 @@
 package dev.backendpatterns.ratelimiter;
 
 /**
- * A rate-limit decision encoded in one integer, as every script returns it: {@code >= 0} means allowed with that
- * many requests remaining; {@code < 0} means throttled, to be retried after {@code -value - 1} milliseconds.
- * One integer keeps the reply as small as Redis can make it.
+ * One request's decision in one integer, as a {@link RateLimiter} completes it: {@code >= 0} means allowed with that
+ * many requests remaining; {@code < 0} means throttled, to be retried after {@code -value - 1} milliseconds. A script
+ * returns {admitted, remaining, retry_after_ms} for the n requests it decided at once; {@link LuaRateLimiter#decode}
+ * turns that into each request's decision, so one boxed number per request is all that travels back.
  */
 public final class Decision {
     private Decision() {

@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionStage;
 final class LuaRateLimiter implements RateLimiter {
     private static final byte[] SERVER_CLOCK = new byte[0];
     private static final byte[] ONE = ascii("1");
-    private static final int MAX_BATCH = 512;
+    /** The most requests one script call decides; a larger batch is split. */
+    static final int MAX_BATCH = 512;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
 
     private final Algorithm algorithm;
@@ -33,10 +34,21 @@ final class LuaRateLimiter implements RateLimiter {
     private final byte[] first;
     private final byte[] second;
     private final byte[] memberPrefix;
+    private final byte[] clock;
     private final Map<Integer, Batch> pending = new HashMap<>();
 
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
             boolean coalesce) {
+        this(algorithm, limits, keys, connection, runTag, coalesce, -1);
+    }
+
+    /**
+     * As the other constructor, but every decision, coalesced or not, is taken as if the server's clock read
+     * {@code fixedClockMicros} (when it is not negative): the seam that lets tests compare a coalesced call with single
+     * calls at the same instant.
+     */
+    LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
+            boolean coalesce, long fixedClockMicros) {
         if (!algorithm.scripted()) {
             throw new IllegalArgumentException(algorithm + " is not a Lua algorithm");
         }
@@ -54,6 +66,7 @@ final class LuaRateLimiter implements RateLimiter {
             second = ascii(Long.toString(limits.threshold()));
         }
         memberPrefix = ascii(runTag + ":");
+        clock = fixedClockMicros < 0 ? SERVER_CLOCK : ascii(Long.toString(fixedClockMicros));
     }
 
     @Override
@@ -63,7 +76,7 @@ final class LuaRateLimiter implements RateLimiter {
             return one.thenApply(Decision::allow);
         }
         if (!coalesce) {
-            return call(key, new long[] {requestId}, 1, SERVER_CLOCK).thenApply(reply -> decode(reply, 0));
+            return call(key, new long[] {requestId}, 1, clock).thenApply(reply -> decode(reply, 0));
         }
         Batch batch = pending.computeIfAbsent(key, Batch::new);
         CompletableFuture<Long> decision = batch.add(requestId);
@@ -91,7 +104,7 @@ final class LuaRateLimiter implements RateLimiter {
     }
 
     private void send(Batch batch) {
-        call(batch.key, batch.ids, batch.size, SERVER_CLOCK).whenComplete((reply, error) -> {
+        call(batch.key, batch.ids, batch.size, clock).whenComplete((reply, error) -> {
             for (int i = 0; i < batch.size; i++) {
                 if (error != null) {
                     batch.decisions[i].completeExceptionally(error);

@@ -2,19 +2,21 @@ package dev.backendpatterns.ratelimiter;
 
 import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.cli.LoadOptions;
+import dev.backendpatterns.common.cli.OutputOptions;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.load.LoadPlan;
-import dev.backendpatterns.common.load.LoadRunner;
 import dev.backendpatterns.common.load.Measurement;
 import dev.backendpatterns.common.load.Operation;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
-import dev.backendpatterns.common.report.HeapSampler;
-import dev.backendpatterns.common.report.RunReport;
-import dev.backendpatterns.common.report.ServerMemory;
-import java.io.PrintStream;
+import dev.backendpatterns.common.report.Parameters;
+import dev.backendpatterns.common.run.PatternResult;
+import dev.backendpatterns.common.run.PatternRun;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code java -jar rate-limiter.jar}: benchmarks one rate-limiting algorithm on Redis. */
 @Command(name = "rate-limiter", mixinStandardHelpOptions = true, sortOptions = false,
@@ -32,12 +37,10 @@ import picocli.CommandLine.Option;
             "Sends requests through a rate limiter on Redis, at most --semaphore in flight, and reports throughput, "
                     + "latency percentiles, outcomes (allowed, throttled, error) and memory.",
             "Without --redis or --redis-cluster it starts its own Redis (with --cluster, a Redis Cluster).",
-            "Exit codes: 0 done, 1 failure, 2 bad input, 3 done but some requests failed."})
+            "Exit codes: 0 done, 1 failure, 2 bad input, 3 done but some requests failed or timed out, 130 stopped by Ctrl-C (after reporting what ran)."})
 public final class RateLimiterCommand implements Callable<Integer> {
     static final String ALLOWED = "allowed";
     static final String THROTTLED = "throttled";
-    /** Exit code of a run that finished but counted failed requests. */
-    static final int REQUESTS_FAILED = 3;
 
     @Option(names = {"--algorithm", "-algorithm"}, defaultValue = "token_bucket", converter = AlgorithmConverter.class,
             paramLabel = "NAME", description = "token_bucket (default), sliding_window_log, sliding_window_counter, fixed_window, "
@@ -92,6 +95,12 @@ public final class RateLimiterCommand implements Callable<Integer> {
     LoadOptions load;
 
     @Mixin
+    OutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     RedisEndpointOptions endpoint;
 
     @Mixin
@@ -105,25 +114,22 @@ public final class RateLimiterCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        Limits limits = new Limits(refillRate, bucketSize, ttlms, threshold);
-        LoadPlan plan = load.plan();
-        if (plan.inFlight() > RedisTarget.REQUEST_QUEUE_SIZE) {
+    public Integer call() throws Exception {
+        Limits limits = UsageException.fromFlags(() -> new Limits(refillRate, bucketSize, ttlms, threshold));
+        LoadPlan requested = load.plan();
+        LoadPlan plan = requested.inFlight() > RedisTarget.REQUEST_QUEUE_SIZE
+                ? requested.withInFlight(RedisTarget.REQUEST_QUEUE_SIZE) : requested;
+        if (plan != requested) {
             System.err.printf("rate-limiter: --semaphore %,d is more than a connection may queue; %,d in flight instead%n",
-                    plan.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
-            plan = plan.withInFlight(RedisTarget.REQUEST_QUEUE_SIZE);
+                    requested.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
         }
-        if (keys < 1) {
-            throw new IllegalArgumentException("--keys must be at least 1, was " + keys);
-        }
-        new KeyChooser(keys, distribution, zipfExponent, 0); // validates the distribution's parameters up front
+        UsageException.require(keys >= 1, "--keys must be at least 1, was " + keys);
+        UsageException.fromFlags(() -> new KeyChooser(keys, distribution, zipfExponent, 0)); // checks the distribution now
         long keySeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         String tag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
-        PrintStream out = System.out;
 
-        try (RedisTarget target = RedisTarget.open(endpoint, servers, System.err); HeapSampler heap = new HeapSampler()) {
-            ServerMemory before = target.memory();
-            Map<String, Object> backend = target.describe();
+        return PatternRun.execute("rate-limiter", spec.commandLine().getParseResult().originalArgs(), output, run -> {
+            RedisTarget target = run.use(RedisTarget.open(endpoint, servers, System.err));
             RedisConnection connection = target.connect();
             if (!autoFlush && algorithm.scripted()) {
                 connection.batchWrites();
@@ -132,27 +138,17 @@ public final class RateLimiterCommand implements Callable<Integer> {
             KeySpace runKeys = new KeySpace(tag, keys);
             try (RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce);
                     RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce)) {
-                LoadRunner runner = new LoadRunner(target.timeout().plusSeconds(5), load.progress() ? System.err : null);
-                Measurement m = runner.run(operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false),
-                        operation(limiter, new KeyChooser(keys, distribution, zipfExponent, keySeed), load.verbose()), plan);
-                ServerMemory after = memoryOrNull(target);
-                Map<String, Object> extra = new LinkedHashMap<>();
-                long errors = m.outcome(LoadRunner.ERROR);
-                extra.put("admitted", m.outcome(ALLOWED) + (onError == OnError.ALLOW ? errors : 0));
-                extra.put("on_error", onError.name().toLowerCase(java.util.Locale.ROOT));
-                extra.put("keys_deleted", deleteQuietly(warmup) + deleteQuietly(limiter));
-                RunReport report = new RunReport("rate-limiter", parameters(limits, plan, keySeed), backend, m,
-                        before, after, heap.peakBytes(), extra);
-                report.print(out);
-                if (load.json() != null) {
-                    report.writeJson(load.json());
-                }
-                if (load.hgrm() != null) {
-                    report.writeHgrm(load.hgrm());
-                }
-                return errors > 0 ? REQUESTS_FAILED : 0;
+                Measurement m = run.run(run.runner(target.timeout(), List.of()),
+                        operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false),
+                        operation(limiter, new KeyChooser(keys, distribution, zipfExponent, keySeed), run.verbose()), plan);
+                Map<String, Object> figures = new LinkedHashMap<>();
+                long failed = m.failed();
+                figures.put("admitted", m.outcome(ALLOWED) + (onError == OnError.ALLOW ? failed : 0));
+                figures.put("on_error", onError.name().toLowerCase(Locale.ROOT));
+                figures.put("keys_deleted", deleteQuietly(warmup) + deleteQuietly(limiter));
+                return PatternResult.of(parameters(limits, plan, keySeed), m, figures);
             }
-        }
+        });
     }
 
     private Operation operation(RateLimiter limiter, KeyChooser chooser, boolean verbose) {
@@ -163,7 +159,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
                 CompletionStage<Long> decision = limiter.acquire(key, index);
                 if (verbose) {
                     decision = decision.whenComplete((d, e) -> System.out.println("request " + index + " key " + key + ": "
-                            + (e != null ? "error " + e.getMessage() + " (" + onError.name().toLowerCase(java.util.Locale.ROOT) + ")"
+                            + (e != null ? "error " + e.getMessage() + " (" + onError.name().toLowerCase(Locale.ROOT) + ")"
                                     : Decision.describe(d))));
                 }
                 return decision.thenApply(d -> d >= 0 ? ALLOWED : THROTTLED);
@@ -176,15 +172,6 @@ public final class RateLimiterCommand implements Callable<Integer> {
         };
     }
 
-    private static ServerMemory memoryOrNull(RedisTarget target) {
-        try {
-            return target.memory();
-        } catch (RuntimeException e) {
-            System.err.println("rate-limiter: cannot read server memory after the run: " + e.getMessage());
-            return null;
-        }
-    }
-
     private static long deleteQuietly(RateLimiter limiter) {
         try {
             return limiter.deleteState();
@@ -194,24 +181,27 @@ public final class RateLimiterCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> parameters(Limits limits, LoadPlan plan, long keySeed) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("algorithm", algorithm.id());
-        p.putAll(limits.toMap());
-        p.put("requests", plan.timed() ? null : plan.requests());
-        p.put("duration_s", plan.timed() ? plan.duration().toMillis() / 1000.0 : null);
-        p.put("semaphore", plan.inFlight());
-        p.put("rate_per_s", plan.ratePerSecond());
-        p.put("warmup", plan.warmupRequests());
-        p.put("keys", keys);
-        p.put("key_distribution", distribution.name().toLowerCase(java.util.Locale.ROOT));
+    private Parameters parameters(Limits limits, LoadPlan plan, long keySeed) {
+        Parameters p = new Parameters();
+        p.put("--algorithm", "algorithm", algorithm.id());
+        p.put("--refill-rate", "refill_rate", limits.refillRate());
+        p.put("--bucket-size", "bucket_size", limits.bucketSize());
+        p.put("--ttlms", "ttlms", limits.windowMillis());
+        p.put("--threshold", "threshold", limits.threshold());
+        p.put("--requests", "requests", plan.timed() ? null : plan.requests());
+        p.put("--duration", "duration_s", plan.timed() ? plan.duration().toMillis() / 1000.0 : null);
+        p.put("--semaphore", "semaphore", plan.inFlight());
+        p.put("--rate", "rate_per_s", plan.ratePerSecond());
+        p.put("--warmup", "warmup", plan.warmup().toString());
+        p.put("--keys", "keys", keys);
+        p.put("--key-distribution", "key_distribution", distribution.name().toLowerCase(Locale.ROOT));
         if (distribution == KeyChooser.Distribution.ZIPF) {
-            p.put("zipf_exponent", zipfExponent);
+            p.put("--zipf-exponent", "zipf_exponent", zipfExponent);
         }
-        p.put("seed", keySeed);
-        p.put("coalesce", coalesce && algorithm.scripted() && algorithm != Algorithm.NOOP);
-        p.put("auto_flush", autoFlush);
-        p.put("timeout_ms", servers.timeout().toMillis());
+        p.put("--seed", "seed", keySeed);
+        p.put("--[no-]coalesce", "coalesce", coalesce && algorithm.scripted() && algorithm != Algorithm.NOOP);
+        p.put("--auto-flush", "auto_flush", autoFlush);
+        p.put("--timeout-ms", "timeout_ms", servers.timeout().toMillis());
         return p;
     }
 
@@ -222,7 +212,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
             try {
                 return Algorithm.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

@@ -7,11 +7,12 @@ import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.redis.RedisTarget;
-import dev.backendpatterns.common.report.Json;
+import dev.backendpatterns.common.report.ResultJson;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,11 +39,11 @@ class ClusterIT {
         int exit = CommandRunner.run(new RateLimiterCommand(), "--redis-cluster=" + cluster.embeddedCluster().seeds(),
                 "--algorithm=token_bucket", "--keys=3000", "--requests=30000", "--semaphore=128", "--json=" + json);
         assertEquals(0, exit);
-        Map<?, ?> result = (Map<?, ?>) Json.parse(Files.readString(json));
+        Map<?, ?> result = ResultJson.readTree(json);
         Map<?, ?> outcomes = (Map<?, ?>) result.get("outcomes");
         assertEquals(null, outcomes.get("error"));
         assertEquals(30_000L, ((Long) outcomes.get("allowed")) + (Long) (outcomes.containsKey("throttled") ? outcomes.get("throttled") : 0L));
-        assertEquals("cluster", ((Map<?, ?>) result.get("backend")).get("mode"));
+        assertEquals("cluster", ((Map<?, ?>) ((List<?>) result.get("backends")).get(0)).get("mode"));
 
         Map<String, Map<String, String>> stats = cluster.info("commandstats", true);
         assertEquals(3, stats.size());
@@ -61,7 +62,7 @@ class ClusterIT {
                 "-algorithm=sliding_window_log", "-threshold=300", "-ttlms=60000", "-numOfRequest=5000", "--warmup=0",
                 "--json=" + json);
         assertEquals(0, exit);
-        Map<?, ?> outcomes = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("outcomes");
+        Map<?, ?> outcomes = (Map<?, ?>) (ResultJson.readTree(json)).get("outcomes");
         assertEquals(300L, outcomes.get("allowed"));
         assertEquals(4_700L, outcomes.get("throttled"));
     }

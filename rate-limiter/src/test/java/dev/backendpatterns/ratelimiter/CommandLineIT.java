@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,16 +25,23 @@ class CommandLineIT {
     }
 
     private record Result(int exit, String out, String err) {
+        /** The lines of stderr, without the JVM's own "Picked up JAVA_TOOL_OPTIONS" banners, which the environment may add. */
         List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
+            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("Picked up ")).toList();
         }
     }
 
     private static Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    private static Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no hang");
@@ -57,6 +65,13 @@ class CommandLineIT {
     @Test
     void anUnknownAlgorithmListsTheKnownOnes() throws Exception {
         assertOneClearLine(run("--algorithm=leaky"), 2, "unknown algorithm 'leaky'; expected one of token_bucket");
+    }
+
+    @Test
+    void jvmBannersFromTheEnvironmentDoNotCountAsOutput() throws Exception {
+        Result r = run(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"), "--requests=-5");
+        assertTrue(r.err().contains("Picked up JAVA_TOOL_OPTIONS"), "the JVM announced the option: " + r.err());
+        assertOneClearLine(r, 2, "--requests must be positive");
     }
 
     @Test

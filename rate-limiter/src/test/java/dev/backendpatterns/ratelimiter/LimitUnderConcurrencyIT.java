@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +69,7 @@ class LimitUnderConcurrencyIT {
             LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, key, connection, "t" + c, coalesce);
             Operation op = new Operation() {
                 @Override
-                public java.util.concurrent.CompletionStage<String> start(long index) {
+                public CompletionStage<String> start(long index) {
                     return limiter.acquire(0, index).thenApply(d -> Decision.allowed(d) ? "allowed" : "throttled");
                 }
 
@@ -76,7 +78,7 @@ class LimitUnderConcurrencyIT {
                     limiter.flush();
                 }
             };
-            runs.add(CompletableFuture.supplyAsync(() -> new LoadRunner(Duration.ofSeconds(10), null)
+            runs.add(CompletableFuture.supplyAsync(() -> new LoadRunner(Duration.ofSeconds(10))
                     .run(op, LoadPlan.ofRequests(3_000, 64)), runnerThread()));
         }
         Measurement merged = null;
@@ -112,7 +114,7 @@ class LimitUnderConcurrencyIT {
         }
     }
 
-    private static java.util.concurrent.Executor runnerThread() {
+    private static Executor runnerThread() {
         return command -> new Thread(command, "runner").start();
     }
 

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.redis.EmbeddedRedis;
 import dev.backendpatterns.common.redis.RedisBinary;
-import dev.backendpatterns.common.report.Json;
-import java.nio.file.Files;
+import dev.backendpatterns.common.report.ResultJson;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +27,10 @@ class ServerKillIT {
         Path json = dir.resolve("killed.json");
         try (EmbeddedRedis server = EmbeddedRedis.start(RedisBinary.locate())) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> CommandRunner.run(new RateLimiterCommand(),
-                    "--redis=" + server.uri(), "--duration=60s", "--timeout-ms=500", "--keys=100", "--on-error=" + onError,
-                    "--json=" + json));
-            Thread.sleep(1500);
+                    "--redis=" + server.uri(), "--duration=60s", "--warmup=0", "--timeout-ms=500", "--keys=100",
+                    "--on-error=" + onError, "--json=" + json));
+            awaitCommands(server, 20_000); // the run is deciding requests
+            Thread.sleep(500);
             long killedAt = System.nanoTime();
             server.kill();
             int exit = run.get(20, TimeUnit.SECONDS);
@@ -36,18 +38,37 @@ class ServerKillIT {
 
             assertEquals(3, exit, "finished, with failed requests");
             assertTrue(secondsAfterKill < 10, "the run ended " + secondsAfterKill + " s after the kill, not after 60 s");
-            Map<?, ?> result = (Map<?, ?>) Json.parse(Files.readString(json));
+            Map<?, ?> result = ResultJson.readTree(json);
             Map<?, ?> outcomes = (Map<?, ?>) result.get("outcomes");
             long allowed = (Long) outcomes.get("allowed");
             long throttled = (Long) (outcomes.containsKey("throttled") ? outcomes.get("throttled") : 0L);
             long errors = (Long) outcomes.get("error");
             assertEquals((Long) result.get("requests"), allowed + throttled + errors, "outcomes add up to the requests sent");
             assertTrue(allowed > 0 && errors > 0, outcomes.toString());
-            assertNotNull(result.get("aborted"));
+            assertNotNull(result.get("stop_reason"));
+            assertEquals(false, result.get("complete"));
             Map<?, ?> errorKinds = (Map<?, ?>) result.get("errors");
             assertEquals(errors, errorKinds.values().stream().mapToLong(v -> (Long) v).sum(), "error kinds add up: " + errorKinds);
             long admitted = (Long) result.get("admitted");
             assertEquals(onError.equals("allow") ? allowed + errors : allowed, admitted);
         }
+    }
+
+    private static void awaitCommands(EmbeddedRedis server, long commands) throws InterruptedException {
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (processed(c.sync().info("stats")) < commands) {
+                assertTrue(System.nanoTime() < deadline, "the run never got going");
+                Thread.sleep(50);
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static long processed(String stats) {
+        return stats.lines().filter(l -> l.startsWith("total_commands_processed:")).mapToLong(l -> Long.parseLong(l.substring(25).trim()))
+                .findFirst().orElse(0);
     }
 }

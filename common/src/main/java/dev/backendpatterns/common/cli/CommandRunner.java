@@ -7,8 +7,9 @@ import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 
 /**
- * Runs a picocli command the way every main of the suite does: bad input gives one clear line and exit code 2,
- * a failure at run time one clear message and exit code 1, never a stack trace unless {@code --verbose}.
+ * Runs a picocli command the way every main of the suite does: bad input ({@link UsageException}, or a flag picocli
+ * cannot parse) gives one clear line and exit code 2; a failure at run time one clear message and exit code 1, never a
+ * stack trace unless {@code --verbose}.
  */
 public final class CommandRunner {
     public static final int USAGE_ERROR = 2;
@@ -19,9 +20,14 @@ public final class CommandRunner {
 
     /** Parses and runs; returns the exit code. */
     public static int run(Object command, String... args) {
+        return run(new CommandLine(command), args);
+    }
+
+    /** As {@link #run(Object, String...)}, for a command line already built (with subcommands added, say). */
+    public static int run(CommandLine cli, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cli = new CommandLine(command);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setAbbreviatedOptionsAllowed(false);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandName();
@@ -31,7 +37,7 @@ public final class CommandRunner {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable cause = unwrap(ex);
             PrintWriter err = commandLine.getErr();
-            if (cause instanceof IllegalArgumentException) {
+            if (cause instanceof UsageException) {
                 err.println(commandLine.getCommandName() + ": " + cause.getMessage() + " (see " + commandLine.getCommandName() + " --help)");
                 return USAGE_ERROR;
             }

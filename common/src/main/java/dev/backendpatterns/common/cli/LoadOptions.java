@@ -1,12 +1,14 @@
 package dev.backendpatterns.common.cli;
 
 import dev.backendpatterns.common.load.LoadPlan;
-import java.nio.file.Path;
+import dev.backendpatterns.common.load.Warmup;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** How much load a command offers and where its results go: shared by every pattern's command. */
+/** How much load a command offers: shared by every pattern's command. */
 public final class LoadOptions {
+    private static final long MAX_WARMUP_REQUESTS = 200_000;
+    private static final Duration MAX_WARMUP_TIME = Duration.ofSeconds(10);
 
     @Option(names = {"--requests", "-requests", "-numOfRequest"}, defaultValue = "100000", paramLabel = "N",
             description = "Requests to send (default: ${DEFAULT-VALUE}). Ignored with --duration.")
@@ -25,53 +27,40 @@ public final class LoadOptions {
                     + "0 = closed loop, as fast as the in-flight limit allows (default).")
     double rate;
 
-    @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
-            description = "Requests sent first and not counted (default: 10%% of --requests, at most 200,000; 0 = none).")
-    long warmup;
+    @Option(names = "--warmup", paramLabel = "N|TIME",
+            description = "Sent first and not counted: a number of requests, or a time such as 5s (default: 10%% of "
+                    + "--requests, at most 200,000; with --duration a tenth of it, at most 10 s; 0 = none).")
+    String warmup;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
-    Path json;
-
-    @Option(names = "--hgrm", paramLabel = "FILE", description = "Write HdrHistogram's latency percentile distribution (microseconds) to FILE.")
-    Path hgrm;
-
-    @Option(names = "--verbose", description = "Print every request's outcome, and stack traces of errors.")
-    boolean verbose;
-
-    @Option(names = "--no-progress", negatable = false, description = "Never draw the progress line on stderr.")
-    boolean noProgress;
-
-    /** The plan these options describe; throws {@link IllegalArgumentException} with a user-facing message. */
+    /** The plan these options describe; throws {@link UsageException} with a user-facing message. */
     public LoadPlan plan() {
-        if (duration == null && requests <= 0) {
-            throw new IllegalArgumentException("--requests must be positive, was " + requests);
-        }
-        if (semaphore <= 0) {
-            throw new IllegalArgumentException("--semaphore must be positive, was " + semaphore);
-        }
-        if (rate < 0 || Double.isNaN(rate)) {
-            throw new IllegalArgumentException("--rate must be 0 or positive, was " + rate);
-        }
-        if (warmup < -1) {
-            throw new IllegalArgumentException("--warmup must not be negative, was " + warmup);
-        }
-        long warm = warmup >= 0 ? warmup : duration != null ? 0 : Math.min(requests / 10, 200_000);
-        return new LoadPlan(duration == null ? requests : 0, duration, semaphore, rate, warm);
+        UsageException.require(duration != null || requests > 0, "--requests must be positive, was " + requests);
+        UsageException.require(semaphore > 0, "--semaphore must be positive, was " + semaphore);
+        UsageException.require(rate >= 0 && !Double.isInfinite(rate), "--rate must be 0 or positive, was " + rate);
+        return new LoadPlan(duration == null ? requests : 0, duration, semaphore, rate, warmup());
     }
 
-    public Path json() {
-        return json;
-    }
-
-    public Path hgrm() {
-        return hgrm;
-    }
-
-    public boolean verbose() {
-        return verbose;
-    }
-
-    public boolean progress() {
-        return !noProgress && System.console() != null;
+    private Warmup warmup() {
+        if (warmup == null) {
+            if (duration != null) {
+                Duration tenth = duration.dividedBy(10);
+                return tenth.isZero() ? Warmup.NONE : Warmup.ofDuration(tenth.compareTo(MAX_WARMUP_TIME) > 0 ? MAX_WARMUP_TIME : tenth);
+            }
+            return Warmup.ofRequests(Math.min(requests / 10, MAX_WARMUP_REQUESTS));
+        }
+        if (DurationConverter.hasUnit(warmup)) {
+            try {
+                return Warmup.ofDuration(DurationConverter.parse(warmup));
+            } catch (RuntimeException e) {
+                throw new UsageException("--warmup: " + e.getMessage());
+            }
+        }
+        try {
+            long count = Long.parseLong(warmup.trim());
+            UsageException.require(count >= 0, "--warmup must not be negative, was " + warmup);
+            return Warmup.ofRequests(count);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--warmup takes a number of requests or a time such as 5s, was '" + warmup + "'");
+        }
     }
 }

@@ -29,22 +29,22 @@ public final class RedisEndpointOptions {
         return o;
     }
 
-    /** Checks the options with the shared ones; throws {@link IllegalArgumentException} with a user-facing message. */
+    /** Checks the options with the shared ones; throws {@link UsageException} with a user-facing message. */
     public void validate(ServerOptions servers) {
         servers.validate();
         if (redisUri != null && redisClusterSeeds != null) {
-            throw new IllegalArgumentException("give either --redis or --redis-cluster, not both");
+            throw new UsageException("give either --redis or --redis-cluster, not both");
         }
         if (redisUri != null && servers.cluster()) {
-            throw new IllegalArgumentException("--cluster with --redis: use --redis-cluster=host:port,... for an external cluster");
+            throw new UsageException("--cluster with --redis: use --redis-cluster=host:port,... for an external cluster");
         }
         if (redisUri != null && !(redisUri.startsWith("redis://") || redisUri.startsWith("rediss://"))) {
-            throw new IllegalArgumentException("--redis must look like redis://host:port or rediss://host:port, was '" + redisUri + "'");
+            throw new UsageException("--redis must look like redis://host:port or rediss://host:port, was '" + redisUri + "'");
         }
         if (redisClusterSeeds != null) {
             for (String seed : redisClusterSeeds) {
                 if (!seed.matches("[^:]+:\\d{1,5}")) {
-                    throw new IllegalArgumentException("--redis-cluster takes host:port[,host:port...], got '" + seed + "'");
+                    throw new UsageException("--redis-cluster takes host:port[,host:port...], got '" + seed + "'");
                 }
             }
         }

@@ -37,10 +37,10 @@ public final class ServerOptions {
 
     public void validate() {
         if (cluster && instances < 3) {
-            throw new IllegalArgumentException("--instances must be at least 3 for a cluster, was " + instances);
+            throw new UsageException("--instances must be at least 3 for a cluster, was " + instances);
         }
         if (timeoutMillis <= 0) {
-            throw new IllegalArgumentException("--timeout-ms must be positive, was " + timeoutMillis);
+            throw new UsageException("--timeout-ms must be positive, was " + timeoutMillis);
         }
     }
 

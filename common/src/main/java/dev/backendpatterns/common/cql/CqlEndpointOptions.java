@@ -1,6 +1,9 @@
 package dev.backendpatterns.common.cql;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import dev.backendpatterns.common.cli.UsageException;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,23 +52,23 @@ public final class CqlEndpointOptions {
         if (contactPoints != null) {
             for (String point : contactPoints) {
                 if (!point.matches("[^:,]+:\\d{1,5}")) {
-                    throw new IllegalArgumentException("--cql takes host:port[,host:port...], got '" + point + "'");
+                    throw new UsageException("--cql takes host:port[,host:port...], got '" + point + "'");
                 }
             }
         }
         if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
-            throw new IllegalArgumentException("--cql-keyspace must be a CQL identifier (letters, digits, _), was '" + keyspace + "'");
+            throw new UsageException("--cql-keyspace must be a CQL identifier (letters, digits, _), was '" + keyspace + "'");
         }
         if ((user == null) != (password == null)) {
-            throw new IllegalArgumentException("--cql-user and --cql-password go together");
+            throw new UsageException("--cql-user and --cql-password go together");
         }
         try {
-            com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(consistency.toUpperCase(java.util.Locale.ROOT));
+            DefaultConsistencyLevel.valueOf(consistency.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--cql-consistency: unknown level '" + consistency + "' (ONE, LOCAL_ONE, QUORUM, ALL...)");
+            throw new UsageException("--cql-consistency: unknown level '" + consistency + "' (ONE, LOCAL_ONE, QUORUM, ALL...)");
         }
         if (!heap.matches("\\d+[kmgKMG]?")) {
-            throw new IllegalArgumentException("--cassandra-heap takes a size like 1g or 768m, was '" + heap + "'");
+            throw new UsageException("--cassandra-heap takes a size like 1g or 768m, was '" + heap + "'");
         }
     }
 
@@ -86,7 +89,7 @@ public final class CqlEndpointOptions {
     }
 
     public String consistency() {
-        return consistency.toUpperCase(java.util.Locale.ROOT);
+        return consistency.toUpperCase(Locale.ROOT);
     }
 
     public String heap() {

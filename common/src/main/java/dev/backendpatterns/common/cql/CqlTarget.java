@@ -6,6 +6,9 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.report.Backend;
+import dev.backendpatterns.common.report.BackendInfo;
+import dev.backendpatterns.common.report.ServerMemory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * if missing. Nothing outside that keyspace is created or changed. The ScyllaDB fork of the DataStax driver is
  * shard-aware on ScyllaDB and a plain 4.x driver on Cassandra.
  */
-public final class CqlTarget implements AutoCloseable {
+public final class CqlTarget implements Backend {
     private final CqlSession session;
     private final String keyspace;
     private final EmbeddedCassandra embedded;
@@ -121,7 +124,8 @@ public final class CqlTarget implements AutoCloseable {
     }
 
     /** What answered: {@code release_version}, and ScyllaDB's own version where it is ScyllaDB. */
-    public Map<String, Object> describe() {
+    @Override
+    public BackendInfo describe() {
         Row local = session.execute("SELECT release_version FROM system.local").one();
         String scylla = null;
         try {
@@ -130,19 +134,21 @@ public final class CqlTarget implements AutoCloseable {
         } catch (RuntimeException e) {
             // system.versions exists only on ScyllaDB
         }
-        Map<String, Object> backend = new LinkedHashMap<>();
-        backend.put("kind", "cql");
-        backend.put("mode", session.getMetadata().getNodes().size() > 1 ? "cluster" : "standalone");
-        backend.put("server", scylla != null ? "scylladb" : "cassandra");
-        backend.put("version", scylla != null ? scylla : local == null ? "unknown" : local.getString("release_version"));
-        backend.put("release_version", local == null ? "unknown" : local.getString("release_version"));
-        backend.put("scylladb", scylla != null);
-        backend.put("embedded", embedded != null);
-        backend.put("nodes", session.getMetadata().getNodes().size());
-        backend.put("keyspace", keyspace);
-        backend.put("replication_factor", replicationFactor);
-        backend.put("endpoint", contactPoints);
-        return backend;
+        String release = local == null ? "unknown" : local.getString("release_version");
+        int nodes = session.getMetadata().getNodes().size();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("release_version", release);
+        details.put("scylladb", scylla != null);
+        details.put("keyspace", keyspace);
+        details.put("replication_factor", replicationFactor);
+        return new BackendInfo("cql", nodes > 1 ? "cluster" : "standalone", scylla != null ? "scylladb" : "cassandra",
+                scylla != null ? scylla : release, embedded != null, nodes, contactPoints, details);
+    }
+
+    /** The resident memory of the embedded Cassandra's JVMs; unknown for an external store. */
+    @Override
+    public ServerMemory memory() {
+        return embedded == null ? ServerMemory.NONE : ServerMemory.resident(embedded.rssBytes(), embedded.size());
     }
 
     @Override

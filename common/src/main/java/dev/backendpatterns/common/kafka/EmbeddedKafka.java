@@ -10,10 +10,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,6 +21,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.Uuid;
 
 /**
  * Apache Kafka in KRaft mode as forked JVMs on loopback: one combined broker and controller, or for a cluster three
@@ -134,16 +134,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** A random Kafka cluster id (base64url of 16 bytes); like Kafka's own, never starting with '-', which the CLI reads as an option. */
+    /** A random Kafka cluster id: Kafka's own {@link Uuid}, which never starts with '-' (the storage tool would read an option). */
     static String newClusterId() {
-        SecureRandom random = new SecureRandom();
-        byte[] id = new byte[16];
-        String text;
-        do {
-            random.nextBytes(id);
-            text = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        } while (text.startsWith("-"));
-        return text;
+        return Uuid.randomUuid().toString();
     }
 
     private void writeConfiguration(String clusterId) {
@@ -164,7 +157,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "logger.clients.name = org.apache.kafka", "logger.clients.level = warn", ""));
             for (Node node : nodes) {
                 Files.createDirectories(node.dir);
-                Map<String, String> p = new java.util.LinkedHashMap<>();
+                Map<String, String> p = new LinkedHashMap<>();
                 p.put("process.roles", "broker,controller");
                 p.put("node.id", Integer.toString(node.id));
                 p.put("controller.quorum.voters", voters);

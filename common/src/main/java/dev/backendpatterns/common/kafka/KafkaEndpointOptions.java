@@ -1,5 +1,6 @@
 package dev.backendpatterns.common.kafka;
 
+import dev.backendpatterns.common.cli.UsageException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -40,15 +41,15 @@ public final class KafkaEndpointOptions {
         if (bootstrapServers != null) {
             for (String server : bootstrapServers) {
                 if (!server.matches("[^:,]+:\\d{1,5}")) {
-                    throw new IllegalArgumentException("--kafka takes host:port[,host:port...], got '" + server + "'");
+                    throw new UsageException("--kafka takes host:port[,host:port...], got '" + server + "'");
                 }
             }
         }
         if (config != null && !Files.isReadable(config)) {
-            throw new IllegalArgumentException("--kafka-config " + config + " is not a readable file");
+            throw new UsageException("--kafka-config " + config + " is not a readable file");
         }
         if (!heap.matches("\\d+[kmgKMG]?")) {
-            throw new IllegalArgumentException("--kafka-heap takes a size like 512m or 1g, was '" + heap + "'");
+            throw new UsageException("--kafka-heap takes a size like 512m or 1g, was '" + heap + "'");
         }
     }
 
@@ -71,7 +72,7 @@ public final class KafkaEndpointOptions {
             try (Reader in = Files.newBufferedReader(config)) {
                 properties.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --kafka-config " + config + ": " + e.getMessage());
+                throw new UsageException("cannot read --kafka-config " + config + ": " + e.getMessage());
             }
         }
         return properties;

@@ -1,9 +1,13 @@
 package dev.backendpatterns.common.kafka;
 
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.report.Backend;
+import dev.backendpatterns.common.report.BackendInfo;
+import dev.backendpatterns.common.report.ServerMemory;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * an admin that creates topics with explicit partitions and replication. Every setting can be overridden by
  * {@code --kafka-config} or by the caller.
  */
-public final class KafkaTarget implements AutoCloseable {
+public final class KafkaTarget implements Backend {
     private final String bootstrapServers;
     private final Properties extra;
     private final EmbeddedKafka embedded;
@@ -83,6 +87,62 @@ public final class KafkaTarget implements AutoCloseable {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * A producer for the load runner's one dispatcher thread, which must never block in {@code send}: a Kafka send
+     * blocks only to fetch a topic's metadata or to wait for room in its buffer ({@code max.block.ms}). So the buffer is
+     * sized to hold everything the runner may have in flight ({@code inFlight} records of at most {@code maxRecordBytes},
+     * twice over for batch overhead; the runner's semaphore bounds the records in flight), the metadata of
+     * {@code topics} is fetched here, before the run, and {@code max.block.ms} is short, so that a send that would still
+     * block fails at once and is counted as an error instead of stalling every other request.
+     */
+    public KafkaProducer<byte[], byte[]> dispatcherProducer(int inFlight, int maxRecordBytes, List<String> topics,
+            Map<String, Object> overrides) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * inFlight * (maxRecordBytes + 64L)));
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 200);
+        settings.putAll(overrides);
+        KafkaProducer<byte[], byte[]> producer = producer(settings);
+        try {
+            for (String topic : topics) {
+                warmMetadata(topic);
+                producer.partitionsFor(topic);
+            }
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException("cannot read the metadata of " + topics + " from Kafka at " + bootstrapServers
+                    + ": " + e.getMessage(), e);
+        }
+        return producer;
+    }
+
+    /** Waits (up to 30 s) until {@code topic} has a leader for every partition, as a new topic may not at once. */
+    private void warmMetadata(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("no answer while describing " + topic);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " has partitions without a leader");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** A consumer of byte arrays in {@code groupId}: no auto-commit, reads from the earliest offset; {@code overrides} win. */
     public KafkaConsumer<byte[], byte[]> consumer(String groupId, Map<String, Object> overrides) {
         Properties p = new Properties();
@@ -102,7 +162,7 @@ public final class KafkaTarget implements AutoCloseable {
     /** Creates {@code topic} with these partitions and replication factor unless it exists; waits for the answer. */
     public void createTopic(String topic, int partitions, short replicationFactor, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -141,17 +201,17 @@ public final class KafkaTarget implements AutoCloseable {
         return embedded;
     }
 
-    /** What answered, for a result's {@code backend} entry. */
-    public Map<String, Object> describe() {
-        Map<String, Object> backend = new LinkedHashMap<>();
-        backend.put("kind", "kafka");
-        backend.put("mode", cluster() ? "cluster" : "standalone");
-        backend.put("server", "apache-kafka");
-        backend.put("version", embedded != null ? embedded.version() : "unknown");
-        backend.put("embedded", embedded != null);
-        backend.put("nodes", nodes);
-        backend.put("endpoint", bootstrapServers);
-        return backend;
+    /** What answered, for a result's {@code backends} entry. */
+    @Override
+    public BackendInfo describe() {
+        return new BackendInfo("kafka", cluster() ? "cluster" : "standalone", "apache-kafka",
+                embedded != null ? embedded.version() : "unknown", embedded != null, nodes, bootstrapServers, Map.of());
+    }
+
+    /** The resident memory of the embedded Kafka's JVMs; unknown for an external Kafka. */
+    @Override
+    public ServerMemory memory() {
+        return embedded == null ? ServerMemory.NONE : ServerMemory.resident(embedded.rssBytes(), embedded.size());
     }
 
     @Override

@@ -3,12 +3,11 @@ package dev.backendpatterns.common.load;
 import java.time.Duration;
 
 /**
- * How much load to offer: either {@code requests} operations or as many as fit in {@code duration}, with at
- * most {@code inFlight} outstanding; closed loop when {@code ratePerSecond} is 0, otherwise open loop at that
- * rate with latency measured from each request's intended start. {@code warmupRequests} are issued first
- * and not counted.
+ * How much load to offer: either {@code requests} operations or as many as fit in {@code duration}, with at most
+ * {@code inFlight} outstanding; closed loop when {@code ratePerSecond} is 0, otherwise open loop at that rate with
+ * latency measured from each request's intended start. The {@code warmup} is sent first and not counted.
  */
-public record LoadPlan(long requests, Duration duration, int inFlight, double ratePerSecond, long warmupRequests) {
+public record LoadPlan(long requests, Duration duration, int inFlight, double ratePerSecond, Warmup warmup) {
 
     public LoadPlan {
         if (duration == null) {
@@ -24,29 +23,43 @@ public record LoadPlan(long requests, Duration duration, int inFlight, double ra
         if (ratePerSecond < 0 || Double.isNaN(ratePerSecond) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("rate must be 0 (closed loop) or a positive number, was " + ratePerSecond);
         }
-        if (warmupRequests < 0) {
-            throw new IllegalArgumentException("warm-up requests must not be negative, was " + warmupRequests);
+        if (warmup == null) {
+            throw new IllegalArgumentException("warm-up must be given (Warmup.NONE for none)");
         }
     }
 
+    /** {@code requests} requests, closed loop, no warm-up. */
     public static LoadPlan ofRequests(long requests, int inFlight) {
-        return new LoadPlan(requests, null, inFlight, 0, 0);
+        return new LoadPlan(requests, null, inFlight, 0, Warmup.NONE);
+    }
+
+    /** As many requests as fit in {@code duration}, closed loop, no warm-up. */
+    public static LoadPlan ofDuration(Duration duration, int inFlight) {
+        return new LoadPlan(0, duration, inFlight, 0, Warmup.NONE);
     }
 
     public boolean timed() {
         return duration != null;
     }
 
-    public LoadPlan withWarmup(long warmup) {
-        return new LoadPlan(requests, duration, inFlight, ratePerSecond, warmup);
+    public boolean openLoop() {
+        return ratePerSecond > 0;
+    }
+
+    public LoadPlan withWarmup(Warmup value) {
+        return new LoadPlan(requests, duration, inFlight, ratePerSecond, value);
     }
 
     public LoadPlan withInFlight(int limit) {
-        return new LoadPlan(requests, duration, limit, ratePerSecond, warmupRequests);
+        return new LoadPlan(requests, duration, limit, ratePerSecond, warmup);
     }
 
-    /** The plan of the warm-up phase: the same concurrency and rate, {@code warmupRequests} requests. */
+    public LoadPlan withRate(double perSecond) {
+        return new LoadPlan(requests, duration, inFlight, perSecond, warmup);
+    }
+
+    /** The plan of the warm-up phase: the same concurrency and rate, for the warm-up's requests or time. */
     LoadPlan warmupPhase() {
-        return new LoadPlan(warmupRequests, null, inFlight, ratePerSecond, 0);
+        return new LoadPlan(warmup.requests(), warmup.duration(), inFlight, ratePerSecond, Warmup.NONE);
     }
 }

@@ -1,85 +1,95 @@
 package dev.backendpatterns.common.load;
 
-import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The one load generator of the suite. A single dispatcher thread starts requests through an asynchronous
- * {@link Operation}, never more than the plan's in-flight limit at once (a semaphore, not a thread per
- * request). Closed loop by default; with a rate, requests are scheduled at fixed intervals and latency is
- * measured from each one's intended start, so a stalled server shows in the percentiles instead of
- * silently slowing the load down (coordinated omission, as YCSB and OpenMessaging Benchmark handle it).
- * Every request sent ends in exactly one outcome; requests with no answer within the completion timeout
- * after the last one was sent are counted as errors. When requests keep failing and none has succeeded for the
- * completion timeout (the server died), the run stops sending and ends, aborted, instead of spinning on errors.
+ * {@link Operation}, never more than the plan's in-flight limit at once (a semaphore, not a thread per request).
+ *
+ * <p>Latency is measured the way YCSB and OpenMessaging Benchmark do it. In closed loop (the default) a request's
+ * latency starts when it is issued, after it got its permit, so the wait for a free slot is not charged to it. In
+ * open loop ({@code --rate}) requests are due at fixed intervals and latency starts at each one's intended start, so
+ * a stalled server shows in the percentiles instead of silently slowing the load down (coordinated omission); how
+ * late the client itself issued each request is kept apart, as the dispatch lag.
+ *
+ * <p>Every request ends exactly once: with its operation's outcome, as an error, or, when it has not completed within
+ * the request timeout (plus a margin), as {@value #TIMEOUT}, after which its permit is released and a late completion
+ * is ignored. So no wait is unbounded: a run ends within its duration plus the timeout whatever the operation does,
+ * and a run whose requests keep failing with none succeeding (the server died; see {@link RunnerSettings#abortAfterNanos})
+ * stops sending and ends, aborted. A {@link StopSignal} (Ctrl-C) stops it the same way, marked incomplete.
  */
 public final class LoadRunner {
-    /** The outcome of a request that failed (exception, timeout, no answer). */
+    /** The outcome of a request that failed: its stage completed exceptionally, or {@link Operation#start} threw. */
     public static final String ERROR = "error";
+    /** The outcome of a request that did not complete within the request timeout. */
+    public static final String TIMEOUT = "timeout";
 
     private static final int MAX_UNFLUSHED = 128;
-    private static final long FLUSH_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
-    private final Duration completionTimeout;
-    private final PrintStream progressOut;
+    private final RunnerSettings settings;
 
-    /**
-     * @param completionTimeout how long to wait for the last answers once everything was sent; should exceed
-     *     the client's command timeout
-     * @param progressOut where to draw a one-line progress display, or null for none
-     */
-    public LoadRunner(Duration completionTimeout, PrintStream progressOut) {
-        if (completionTimeout.isNegative() || completionTimeout.isZero()) {
-            throw new IllegalArgumentException("completion timeout must be positive");
-        }
-        this.completionTimeout = completionTimeout;
-        this.progressOut = progressOut;
+    public LoadRunner(RunnerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** A runner with this request timeout, one-second series and no progress line. */
+    public LoadRunner(Duration requestTimeout) {
+        this(RunnerSettings.of(requestTimeout));
+    }
+
+    public RunnerSettings settings() {
+        return settings;
     }
 
     /** Runs the plan's warm-up with {@code warmup} (not measured), then the plan itself with {@code measured}. */
     public Measurement run(Operation warmup, Operation measured, LoadPlan plan) {
-        if (plan.warmupRequests() > 0) {
-            execute(warmup, plan.warmupPhase(), "warm-up");
+        if (!plan.warmup().none()) {
+            Measurement warm = execute(warmup, plan.warmupPhase(), "warm-up", false);
+            if (!warm.complete()) {
+                return execute(measured, plan, "", true, warm.stopReason());
+            }
         }
-        return execute(measured, plan, "");
+        return execute(measured, plan, "", true);
     }
 
     public Measurement run(Operation operation, LoadPlan plan) {
         return run(operation, operation, plan);
     }
 
-    private Measurement execute(Operation op, LoadPlan plan, String label) {
-        Semaphore permits = new Semaphore(plan.inFlight());
-        Recorder recorder = new Recorder(3);
-        OutcomeCounter counter = new OutcomeCounter();
-        AtomicBoolean closed = new AtomicBoolean();
-        Health health = new Health();
+    private Measurement execute(Operation op, LoadPlan plan, String label, boolean measured) {
+        return execute(op, plan, label, measured, null);
+    }
+
+    /** One phase; with {@code skipReason} set nothing is sent and the measurement says why. */
+    private Measurement execute(Operation op, LoadPlan plan, String label, boolean measured, String skipReason) {
+        long expiryNanos = settings.expiryNanos();
+        long abortNanos = settings.abortAfterNanos();
+        boolean open = plan.openLoop();
+        Phase phase = new Phase(plan.inFlight(), expiryNanos, open);
         long limit = plan.timed() ? Long.MAX_VALUE : plan.requests();
-        double intervalNanos = plan.ratePerSecond() > 0 ? 1e9 / plan.ratePerSecond() : 0;
+        double intervalNanos = open ? 1e9 / plan.ratePerSecond() : 0;
+        StopSignal stop = settings.stop();
 
         long start = System.nanoTime();
         long deadline = plan.timed() ? start + plan.duration().toNanos() : Long.MAX_VALUE;
-        Progress progress = progressOut == null ? null : new Progress(progressOut, label, plan, start, counter);
         long sent = 0;
         int unflushed = 0;
-        String abortReason = null;
-        long abortAfterNanos = completionTimeout.toNanos();
+        String stopReason = skipReason;
+        IntervalSampler sampler = new IntervalSampler(phase, settings, plan, label, start, measured);
         try {
-            for (; sent < limit; sent++) {
-                if ((sent & 1023) == 0 && health.failingFor(System.nanoTime()) > abortAfterNanos) {
-                    abortReason = abortMessage();
-                    break;
+            while (sent < limit && stopReason == null) {
+                if ((sent & 255) == 0) {
+                    stopReason = checkStop(phase, stop, System.nanoTime(), abortNanos);
+                    if (stopReason != null) {
+                        break;
+                    }
                 }
-                long intended;
-                if (intervalNanos > 0) {
+                long intended = 0;
+                if (open) {
                     intended = start + (long) (sent * intervalNanos);
                     if (intended >= deadline) {
                         break;
@@ -87,165 +97,131 @@ public final class LoadRunner {
                     if (intended > System.nanoTime()) {
                         op.flush();
                         unflushed = 0;
-                        waitUntil(intended);
-                    }
-                } else {
-                    intended = System.nanoTime();
-                    if (intended >= deadline) {
-                        break;
-                    }
-                }
-                if (!permits.tryAcquire()) {
-                    op.flush();
-                    unflushed = 0;
-                    while (!permits.tryAcquire(FLUSH_POLL_NANOS, TimeUnit.NANOSECONDS)) {
-                        op.flush();
-                        if (health.failingFor(System.nanoTime()) > abortAfterNanos) {
+                        stopReason = waitUntil(intended, phase, stop, abortNanos);
+                        if (stopReason != null) {
                             break;
                         }
                     }
-                    if (health.failingFor(System.nanoTime()) > abortAfterNanos) {
-                        abortReason = abortMessage();
+                }
+                if (!phase.permits.tryAcquire()) {
+                    op.flush();
+                    unflushed = 0;
+                    stopReason = acquire(op, phase, stop, abortNanos, deadline);
+                    if (stopReason != null) {
+                        if (stopReason.isEmpty()) {
+                            stopReason = null; // the duration ran out while waiting: a normal end
+                        }
                         break;
                     }
                 }
+                long issued = System.nanoTime();
+                if (issued >= deadline) {
+                    phase.permits.release();
+                    break;
+                }
+                if (open) {
+                    phase.dispatchLag.recordValue(Math.max(0, (issued - intended) / 1000));
+                }
+                long origin = open ? intended : issued;
+                sent++;
                 CompletionStage<String> stage;
                 try {
-                    stage = op.start(sent);
+                    stage = op.start(sent - 1);
                 } catch (RuntimeException e) {
-                    counter.record(null, e);
-                    permits.release();
+                    new PendingRequest(phase, issued, origin).accept(null, e);
                     continue;
                 }
-                long intendedStart = intended;
-                stage.whenComplete((outcome, error) -> {
-                    if (closed.get()) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    recorder.recordValue(Math.max(0, (now - intendedStart) / 1000));
-                    counter.record(outcome, error);
-                    health.record(error == null, now);
-                    permits.release();
-                });
+                if (stage instanceof LocalOutcome local) {
+                    phase.local(local.outcome());
+                    continue;
+                }
+                PendingRequest request = new PendingRequest(phase, issued, origin);
+                phase.track(request);
+                stage.whenComplete(request);
                 if (++unflushed >= MAX_UNFLUSHED) {
                     op.flush();
                     unflushed = 0;
                 }
             }
             op.flush();
-            awaitCompletion(op, permits, plan.inFlight());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            awaitCompletion(op, phase);
         } finally {
-            closed.set(true);
-            if (progress != null) {
-                progress.close();
-            }
+            sampler.close();
         }
         long elapsed = System.nanoTime() - start;
-        long unanswered = sent - counter.completed();
-        if (unanswered > 0) {
-            counter.recordLost(unanswered, "no answer within " + completionTimeout.toMillis() + " ms after the last request was sent");
+        long ended = phase.counter.ended();
+        if (ended != sent) {
+            throw new IllegalStateException("the runner lost track of " + (sent - ended) + " requests");
         }
-        Histogram latency = recorder.getIntervalHistogram();
-        return new Measurement(sent, counter.outcomes(), counter.errors(), latency, elapsed, abortReason);
+        return new Measurement(sent, phase.counter.outcomes(), phase.counter.errors(), sampler.latencyTotal(),
+                sampler.lagTotal(), elapsed, stopReason == null, stopReason, sampler.series());
+    }
+
+    /** Why the run must stop now (a stop was asked, or every request fails), or null. */
+    private static String checkStop(Phase phase, StopSignal stop, long now, long abortNanos) {
+        if (stop.stopped()) {
+            return stop.reason();
+        }
+        phase.expireOverdue(now);
+        if (phase.health.failingFor(now) > abortNanos) {
+            return "no request succeeded for " + TimeUnit.NANOSECONDS.toMillis(abortNanos) + " ms while requests kept failing";
+        }
+        return null;
     }
 
     /**
-     * Since when requests have failed with none succeeding. A success only reads a volatile unless requests are
-     * failing, so completions on several I/O threads do not fight over one cache line.
+     * Waits for a permit, flushing and expiring overdue requests meanwhile. Returns null once it holds one, "" when the
+     * run's deadline passed, or why the run must stop.
      */
-    private static final class Health {
-        private static final long NOT_FAILING = Long.MIN_VALUE;
-        private volatile long failingSince = NOT_FAILING;
-
-        void record(boolean success, long now) {
-            if (success) {
-                if (failingSince != NOT_FAILING) {
-                    failingSince = NOT_FAILING;
+    private static String acquire(Operation op, Phase phase, StopSignal stop, long abortNanos, long deadline) {
+        try {
+            while (!phase.permits.tryAcquire(POLL_NANOS, TimeUnit.NANOSECONDS)) {
+                op.flush();
+                long now = System.nanoTime();
+                String reason = checkStop(phase, stop, now, abortNanos);
+                if (reason != null) {
+                    return reason;
                 }
-            } else if (failingSince == NOT_FAILING) {
-                failingSince = now;
+                if (now >= deadline) {
+                    return "";
+                }
             }
-        }
-
-        /** How long requests have been failing with none succeeding, or 0. */
-        long failingFor(long now) {
-            long since = failingSince;
-            return since == NOT_FAILING ? 0 : now - since;
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 
-    private String abortMessage() {
-        return "no request succeeded for " + completionTimeout.toMillis() + " ms while requests kept failing";
-    }
-
-    private void awaitCompletion(Operation op, Semaphore permits, int inFlight) throws InterruptedException {
-        long giveUp = System.nanoTime() + completionTimeout.toNanos();
-        while (!permits.tryAcquire(inFlight, 1, TimeUnit.MILLISECONDS)) {
-            if (System.nanoTime() > giveUp) {
-                return;
-            }
-            op.flush();
-        }
-    }
-
-    private static void waitUntil(long nanoTime) {
+    /** Parks until {@code nanoTime}, waking to expire overdue requests; null, or why the run must stop. */
+    private static String waitUntil(long nanoTime, Phase phase, StopSignal stop, long abortNanos) {
         long remaining;
         while ((remaining = nanoTime - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(remaining);
-        }
-    }
-
-    /** A one-line display, redrawn every second: percent done, completed requests, rate and ETA. */
-    private static final class Progress implements AutoCloseable {
-        private final PrintStream out;
-        private final String label;
-        private final LoadPlan plan;
-        private final long start;
-        private final OutcomeCounter counter;
-        private final Thread thread;
-
-        Progress(PrintStream out, String label, LoadPlan plan, long start, OutcomeCounter counter) {
-            this.out = out;
-            this.label = label.isEmpty() ? "" : label + " ";
-            this.plan = plan;
-            this.start = start;
-            this.counter = counter;
-            this.thread = new Thread(this::loop, "progress");
-            this.thread.setDaemon(true);
-            this.thread.start();
-        }
-
-        private void loop() {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(1000);
-                    draw();
+            LockSupport.parkNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)));
+            if (remaining > TimeUnit.MILLISECONDS.toNanos(100)) {
+                String reason = checkStop(phase, stop, System.nanoTime(), abortNanos);
+                if (reason != null) {
+                    return reason;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
+        return null;
+    }
 
-        private void draw() {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long done = counter.completed();
-            double rate = done / seconds;
-            double fraction = plan.timed() ? seconds / plan.duration().toSeconds() : (double) done / plan.requests();
-            fraction = Math.min(1, fraction);
-            double eta = fraction > 0 ? seconds / fraction - seconds : Double.NaN;
-            out.printf(Locale.ROOT, "\r%s%5.1f%%  %,d done  %,.0f/s  ETA %s   ", label, fraction * 100, done, rate,
-                    Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta));
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            thread.interrupt();
-            out.print("\r" + " ".repeat(72) + "\r");
-            out.flush();
+    /**
+     * Waits until every issued request has ended. Bounded: each one either completes or is expired by the timeout, and
+     * the dispatcher expires them here.
+     */
+    private static void awaitCompletion(Operation op, Phase phase) {
+        try {
+            while (!phase.permits.tryAcquire(phase.inFlightLimit, 1, TimeUnit.MILLISECONDS)) {
+                op.flush();
+                phase.expireOverdue(System.nanoTime());
+            }
+            phase.permits.release(phase.inFlightLimit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the last requests", e);
         }
     }
 }

@@ -1,47 +1,51 @@
 package dev.backendpatterns.common.load;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one run measured: how many requests were sent, how each ended, their latency in microseconds and
- * how long the run took. Immutable; {@link #merge} combines runs that went on side by side.
+ * What one run measured: how many requests were sent and how each ended (the counts always add up to what was
+ * sent), their latency in microseconds, the client's dispatch lag in open loop, the time series, and how long the
+ * run took. {@code complete} is false when the run was stopped early (Ctrl-C) or aborted; {@code stopReason} says why.
  */
 public final class Measurement {
     private final long sent;
     private final Map<String, Long> outcomes;
     private final Map<String, Long> errors;
     private final Histogram latencyMicros;
+    private final Histogram dispatchLagMicros;
     private final long elapsedNanos;
-    private final String abortReason;
+    private final String stopReason;
+    private final boolean complete;
+    private final List<SeriesPoint> series;
 
     public Measurement(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
-            long elapsedNanos) {
-        this(sent, outcomes, errors, latencyMicros, elapsedNanos, null);
-    }
-
-    public Measurement(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
-            long elapsedNanos, String abortReason) {
+            Histogram dispatchLagMicros, long elapsedNanos, boolean complete, String stopReason, List<SeriesPoint> series) {
         if (sent < 0 || elapsedNanos < 0) {
             throw new IllegalArgumentException("sent and elapsed must not be negative");
         }
         long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
         if (total != sent) {
-            throw new IllegalArgumentException("outcomes add up to " + total + " but " + sent + " requests were sent");
+            throw new IllegalStateException("outcomes add up to " + total + " but " + sent + " requests were sent");
         }
         this.sent = sent;
         this.outcomes = Collections.unmodifiableMap(new TreeMap<>(outcomes));
         this.errors = Collections.unmodifiableMap(new TreeMap<>(errors));
         this.latencyMicros = latencyMicros.copy();
+        this.dispatchLagMicros = dispatchLagMicros == null ? null : dispatchLagMicros.copy();
         this.elapsedNanos = elapsedNanos;
-        this.abortReason = abortReason;
+        this.complete = complete;
+        this.stopReason = stopReason;
+        this.series = List.copyOf(series);
     }
 
-    /** Why the run stopped before sending everything it planned, or null if it did not. */
-    public String abortReason() {
-        return abortReason;
+    /** A measurement of {@code sent} requests without series or dispatch lag (tests, replays). */
+    public static Measurement of(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
+            long elapsedNanos) {
+        return new Measurement(sent, outcomes, errors, latencyMicros, null, elapsedNanos, true, null, List.of());
     }
 
     public long sent() {
@@ -57,6 +61,11 @@ public final class Measurement {
         return outcomes.getOrDefault(name, 0L);
     }
 
+    /** Requests that failed or timed out. */
+    public long failed() {
+        return outcome(LoadRunner.ERROR) + outcome(LoadRunner.TIMEOUT);
+    }
+
     /** Failed requests by kind of error; they add up to {@code outcome("error")}. */
     public Map<String, Long> errors() {
         return errors;
@@ -64,6 +73,11 @@ public final class Measurement {
 
     public Histogram latencyMicros() {
         return latencyMicros.copy();
+    }
+
+    /** How late each request left against its intended start (open loop), or null in closed loop. */
+    public Histogram dispatchLagMicros() {
+        return dispatchLagMicros == null ? null : dispatchLagMicros.copy();
     }
 
     public long elapsedNanos() {
@@ -78,12 +92,34 @@ public final class Measurement {
         return elapsedNanos == 0 ? 0 : sent / elapsedSeconds();
     }
 
-    /** This run and {@code other} taken as one, for runs that went on at the same time (longest elapsed). */
+    /** False when the run stopped before doing all it planned: see {@link #stopReason()}. */
+    public boolean complete() {
+        return complete;
+    }
+
+    /** Why the run stopped before doing all it planned, or null. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public List<SeriesPoint> series() {
+        return series;
+    }
+
+    /**
+     * This run and {@code other}, which went on at the same time, taken as one: counts and histograms added, the longer
+     * elapsed time. The time series are not combined (the merged measurement has none).
+     */
     public Measurement merge(Measurement other) {
         Histogram latency = latencyMicros.copy();
         latency.add(other.latencyMicros);
-        return new Measurement(sent + other.sent, sum(outcomes, other.outcomes), sum(errors, other.errors), latency,
-                Math.max(elapsedNanos, other.elapsedNanos), abortReason != null ? abortReason : other.abortReason);
+        Histogram lag = dispatchLagMicros == null ? other.dispatchLagMicros : dispatchLagMicros.copy();
+        if (dispatchLagMicros != null && other.dispatchLagMicros != null) {
+            lag.add(other.dispatchLagMicros);
+        }
+        return new Measurement(sent + other.sent, sum(outcomes, other.outcomes), sum(errors, other.errors), latency, lag,
+                Math.max(elapsedNanos, other.elapsedNanos), complete && other.complete,
+                stopReason != null ? stopReason : other.stopReason, List.of());
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -11,31 +11,33 @@ import java.util.concurrent.atomic.LongAdder;
 final class OutcomeCounter {
     private final ConcurrentHashMap<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
-    private final LongAdder completed = new LongAdder();
+    private final LongAdder ended = new LongAdder();
 
+    /** A request's end: an outcome, or an error (an outcome of null counts as an error too). */
     void record(String outcome, Throwable error) {
         if (error != null) {
-            recordError(error);
+            countError(describe(error));
         } else if (outcome == null) {
-            recordError(new IllegalStateException("operation completed without an outcome"));
+            countError("the operation completed without an outcome");
         } else {
             counter(outcomes, outcome).increment();
         }
-        completed.increment();
+        ended.increment();
     }
 
-    void recordError(Throwable error) {
+    void recordTimeout() {
+        counter(outcomes, LoadRunner.TIMEOUT).increment();
+        ended.increment();
+    }
+
+    private void countError(String kind) {
         counter(outcomes, LoadRunner.ERROR).increment();
-        counter(errors, describe(error)).increment();
+        counter(errors, kind).increment();
     }
 
-    void recordLost(long count, String why) {
-        counter(outcomes, LoadRunner.ERROR).add(count);
-        counter(errors, why).add(count);
-    }
-
-    long completed() {
-        return completed.sum();
+    /** Requests that ended, whatever their outcome. */
+    long ended() {
+        return ended.sum();
     }
 
     Map<String, Long> outcomes() {

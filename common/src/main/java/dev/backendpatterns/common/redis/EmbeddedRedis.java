@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * One real {@code redis-server} process on a free loopback port, persistence off, in its own temporary
- * directory. Stopped by {@link #close()}, and by the JVM's shutdown hook on exit or Ctrl-C.
+ * directory. Stopped by {@link #close()}, and never outlives this JVM (see {@link ServerProcesses}).
  */
 public final class EmbeddedRedis implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
@@ -74,14 +74,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         command.addAll(extraArgs);
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(directory.toFile())
+            process = ServerProcesses.start(new ProcessBuilder(command).directory(directory.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("stdout.log").toFile())
-                    .start();
+                    .redirectOutput(directory.resolve("stdout.log").toFile()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + binary.path() + ": " + e.getMessage(), e);
         }
-        ServerProcesses.register(process);
         EmbeddedRedis server = new EmbeddedRedis(binary, process, port, directory, log, ownsDirectory);
         server.awaitReady();
         return server;

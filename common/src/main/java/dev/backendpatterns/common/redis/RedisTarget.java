@@ -2,6 +2,9 @@ package dev.backendpatterns.common.redis;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.cli.UsageException;
+import dev.backendpatterns.common.report.Backend;
+import dev.backendpatterns.common.report.BackendInfo;
 import dev.backendpatterns.common.report.ServerMemory;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -34,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * a hang, and no automatic reconnect, so a command is never replayed after a reconnect (at most once: a
  * rate-limit decision is never applied twice).
  */
-public final class RedisTarget implements AutoCloseable {
+public final class RedisTarget implements Backend {
     /** Commands a connection may hold (buffered, sent and unanswered) before it rejects more. */
     public static final int REQUEST_QUEUE_SIZE = 65_536;
 
@@ -109,7 +112,7 @@ public final class RedisTarget implements AutoCloseable {
         try {
             parsed = RedisURI.create(uri);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid Redis address '" + redact(uri) + "': " + e.getMessage());
+            throw new UsageException("invalid Redis address '" + redact(uri) + "': " + e.getMessage());
         }
         parsed.setTimeout(timeout);
         return parsed;
@@ -264,8 +267,9 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** INFO memory of every node, summed. */
+    @Override
     public ServerMemory memory() {
-        ServerMemory total = new ServerMemory(0, 0, 0, 0);
+        ServerMemory total = ServerMemory.NONE;
         for (Map<String, String> node : info("memory", false).values()) {
             total = total.plus(new ServerMemory(number(node, "used_memory"), number(node, "used_memory_rss"),
                     number(node, "used_memory_peak"), 1));
@@ -278,20 +282,16 @@ public final class RedisTarget implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** What answered: for the result's {@code backend} entry. */
-    public Map<String, Object> describe() {
+    /** What answered: for the result's {@code backends} entry. */
+    @Override
+    public BackendInfo describe() {
         Map<String, String> server = info("server", false).values().iterator().next();
-        Map<String, Object> backend = new LinkedHashMap<>();
-        backend.put("kind", "redis");
-        backend.put("mode", cluster() ? "cluster" : "standalone");
-        backend.put("server", server.getOrDefault("server_name", "redis"));
-        backend.put("version", server.getOrDefault("valkey_version", server.getOrDefault("redis_version", "unknown")));
-        backend.put("redis_compatible_version", server.getOrDefault("redis_version", "unknown"));
-        backend.put("embedded", isEmbedded());
-        backend.put("nodes", nodes(false).size());
-        backend.put("masters", nodes(true).size());
-        backend.put("endpoint", description);
-        return backend;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("masters", nodes(true).size());
+        details.put("redis_compatible_version", server.getOrDefault("redis_version", "unknown"));
+        return new BackendInfo("redis", cluster() ? "cluster" : "standalone", server.getOrDefault("server_name", "redis"),
+                server.getOrDefault("valkey_version", server.getOrDefault("redis_version", "unknown")), isEmbedded(),
+                nodes(false).size(), description, details);
     }
 
     public String description() {

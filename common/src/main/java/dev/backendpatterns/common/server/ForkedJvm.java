@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server running in a JVM of its own (Kafka, Cassandra): its classpath, its log file, waiting for the line that
- * says it is ready, and stopping it. Registered with {@link ServerProcesses}, so it never outlives this JVM.
+ * says it is ready, and stopping it. Started through {@link ServerProcesses}, so it never outlives this JVM.
  */
 public final class ForkedJvm implements AutoCloseable {
     private final String name;
@@ -36,9 +36,8 @@ public final class ForkedJvm implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             ServerLog serverLog = ServerLog.fromEnd(log); // a kept server appends to the log of its last run
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            ServerProcesses.register(process);
+            Process process = ServerProcesses.start(new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
             return new ForkedJvm(name, process, serverLog);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);

@@ -18,12 +18,15 @@ class DurationConverterTest {
         assertEquals(Duration.ofMinutes(5), converter.convert("5m"));
         assertEquals(Duration.ofMillis(1500), converter.convert("1.5s"));
         assertEquals(Duration.ofHours(1), converter.convert("1h"));
+        assertEquals(Duration.ofMillis(1), converter.convert("0.001s"));
     }
 
     @Test
-    void rejectsGarbageAndZero() {
+    void rejectsGarbageZeroAndWhatWouldRoundToZero() {
         assertThrows(TypeConversionException.class, () -> converter.convert("soon"));
         assertThrows(TypeConversionException.class, () -> converter.convert("-3s"));
         assertThrows(TypeConversionException.class, () -> converter.convert("0s"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("0.0001ms"));
+        assertThrows(TypeConversionException.class, () -> converter.convert("1.5ms"));
     }
 }

@@ -11,6 +11,7 @@ import dev.backendpatterns.common.kafka.KafkaContract;
 import dev.backendpatterns.common.kafka.KafkaTarget;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
+import dev.backendpatterns.common.report.BackendInfo;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class ContainersIT {
             String uri = "redis://" + valkey.getHost() + ":" + valkey.getMappedPort(6379);
             try (RedisTarget target = RedisTarget.open(RedisEndpointOptions.external(uri), ServerOptions.single(), QUIET)) {
                 RedisConnection c = target.connect();
-                assertEquals("valkey", target.describe().get("server"));
+                assertEquals("valkey", target.describe().server());
                 assertEquals("PONG", new String(c.async().ping().toCompletableFuture().join()));
             }
         }
@@ -72,8 +73,8 @@ class ContainersIT {
             scylla.start();
             String point = scylla.getHost() + ":" + scylla.getMappedPort(9042);
             try (CqlTarget cql = CqlTarget.open(CqlEndpointOptions.external(point), ServerOptions.single(), 0, QUIET)) {
-                Map<String, Object> backend = cql.describe();
-                assertEquals(true, backend.get("scylladb"), backend.toString());
+                BackendInfo backend = cql.describe();
+                assertEquals(true, backend.details().get("scylladb"), backend.toString());
                 cql.execute("CREATE TABLE IF NOT EXISTS example.timestamps (ts_hash text, ts text, PRIMARY KEY (ts_hash, ts))");
                 cql.session().execute("INSERT INTO example.timestamps (ts_hash, ts) VALUES ('h', '1')");
                 assertEquals("1", cql.session().execute("SELECT ts FROM example.timestamps WHERE ts_hash = 'h'").one().getString(0));

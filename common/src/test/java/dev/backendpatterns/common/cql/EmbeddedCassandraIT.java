@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.report.BackendInfo;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,11 +29,11 @@ class EmbeddedCassandraIT {
     @Test
     void aSingleNodeTakesTheSuitesKeyspaceTableInsertsAndSelects() throws Exception {
         try (CqlTarget cql = CqlTarget.open(new CqlEndpointOptions(), ServerOptions.single(), 0, QUIET)) {
-            Map<String, Object> backend = cql.describe();
-            assertEquals("cassandra", backend.get("server"));
-            assertEquals(false, backend.get("scylladb"));
-            assertTrue(String.valueOf(backend.get("release_version")).startsWith("5.0"), backend.toString());
-            assertEquals(1, backend.get("nodes"));
+            BackendInfo backend = cql.describe();
+            assertEquals("cassandra", backend.server());
+            assertEquals(false, backend.details().get("scylladb"));
+            assertTrue(String.valueOf(backend.details().get("release_version")).startsWith("5.0"), backend.toString());
+            assertEquals(1, backend.nodes());
 
             cql.execute("CREATE TABLE IF NOT EXISTS example.timestamps (ts_hash text, ts text, PRIMARY KEY (ts_hash, ts))");
             CqlSession session = cql.session();
@@ -56,7 +57,7 @@ class EmbeddedCassandraIT {
     @Test
     void twoNodesServeReplicatedDataAtAllAndAtOneWithANodeStopped() throws Exception {
         try (CqlTarget cql = CqlTarget.open(new CqlEndpointOptions().withConsistency("ALL"), ServerOptions.clustered(), 2, QUIET)) {
-            assertEquals(2, cql.describe().get("nodes"));
+            assertEquals(2, cql.describe().nodes());
             assertEquals(2, cql.replicationFactor());
             cql.execute("CREATE TABLE IF NOT EXISTS example.users (id text PRIMARY KEY, last_login text)");
             CqlSession session = cql.session();

@@ -28,7 +28,7 @@ class EmbeddedKafkaIT {
     void aSingleNodeKeepsACommittedOffsetForTheNextConsumerOfTheGroup() throws Exception {
         try (EmbeddedKafka server = EmbeddedKafka.start(1, "512m", null, START)) {
             KafkaTarget kafka = KafkaTarget.of(server.bootstrapServers(), Duration.ofSeconds(5));
-            assertEquals("standalone", kafka.describe().get("mode"));
+            assertEquals("standalone", kafka.describe().mode());
             KafkaContract.committedOffsetIsKeptForTheGroup(kafka);
         }
     }
@@ -37,8 +37,8 @@ class EmbeddedKafkaIT {
     void aReplicatedTopicStaysWritableAndLosesNothingWithOneNodeDown() throws Exception {
         try (EmbeddedKafka server = EmbeddedKafka.start(3, "512m", null, START)) {
             KafkaTarget kafka = KafkaTarget.of(server.bootstrapServers(), Duration.ofSeconds(5));
-            assertEquals("cluster", kafka.describe().get("mode"));
-            assertEquals(3, kafka.describe().get("nodes"));
+            assertEquals("cluster", kafka.describe().mode());
+            assertEquals(3, kafka.describe().nodes());
             kafka.createTopic("bp-replicated", 3, (short) 3, Map.of());
             Set<String> acknowledged = new HashSet<>();
             assertEquals(2000, KafkaContract.produce(kafka, "bp-replicated", 0, 2000).size(), "acks=all with every replica up");

@@ -1,16 +1,24 @@
 package dev.backendpatterns.common.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +30,8 @@ class LoadRunnerTest {
         SERVER.shutdownNow();
     }
 
-    /** Completes each request after a short delay, on another thread, like a client's I/O thread. */
-    private static CompletionStage<String> later(String outcome, RuntimeException error) {
+    /** Completes after {@code micros} on another thread, like a client's I/O thread. */
+    private static CompletionStage<String> later(long micros, String outcome, RuntimeException error) {
         CompletableFuture<String> f = new CompletableFuture<>();
         SERVER.schedule(() -> {
             if (error != null) {
@@ -31,8 +39,12 @@ class LoadRunnerTest {
             } else {
                 f.complete(outcome);
             }
-        }, 50, TimeUnit.MICROSECONDS);
+        }, micros, TimeUnit.MICROSECONDS);
         return f;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     @Test
@@ -41,29 +53,111 @@ class LoadRunnerTest {
         AtomicInteger inFlight = new AtomicInteger();
         Operation op = index -> {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            CompletionStage<String> result = index % 10 == 0 ? later(null, new IllegalStateException("boom"))
-                    : later(index % 2 == 0 ? "even" : "odd", null);
+            CompletionStage<String> result = index % 10 == 0 ? later(50, null, new IllegalStateException("boom"))
+                    : later(50, index % 2 == 0 ? "even" : "odd", null);
             return result.whenComplete((r, e) -> inFlight.decrementAndGet());
         };
-        Measurement m = new LoadRunner(Duration.ofSeconds(5), null).run(op, LoadPlan.ofRequests(20_000, 16));
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, LoadPlan.ofRequests(20_000, 16));
         assertEquals(20_000, m.sent());
         assertEquals(2_000, m.outcome(LoadRunner.ERROR));
         assertEquals(10_000, m.outcome("odd"));
         assertEquals(8_000, m.outcome("even"));
         assertEquals(2_000, m.errors().get("IllegalStateException: boom"));
         assertEquals(20_000, m.latencyMicros().getTotalCount());
+        assertTrue(m.complete());
         assertTrue(maxInFlight.get() <= 16, "in flight never exceeds the semaphore, was " + maxInFlight.get());
     }
 
     @Test
-    void requestsThatNeverCompleteAreCountedAsErrorsAfterTheTimeout() {
-        Operation op = index -> index % 100 == 0 ? new CompletableFuture<>() : CompletableFuture.completedFuture("ok");
+    void aRequestThatNeverCompletesIsCountedOnceAsATimeoutAndFreesItsSlot() {
+        // one slot only: before, the first request that never answered held it for ever and the run hung
+        List<CompletableFuture<String>> never = new ArrayList<>();
+        Operation op = index -> {
+            if (index % 10 == 3) {
+                CompletableFuture<String> f = new CompletableFuture<>();
+                never.add(f);
+                return f;
+            }
+            return CompletableFuture.completedFuture("ok");
+        };
         long start = System.nanoTime();
-        Measurement m = new LoadRunner(Duration.ofMillis(300), null).run(op, LoadPlan.ofRequests(1_000, 1_000));
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "the run ends after the completion timeout");
-        assertEquals(1_000, m.sent());
-        assertEquals(990, m.outcome("ok"));
-        assertEquals(10, m.outcome(LoadRunner.ERROR));
+        Measurement m = new LoadRunner(Duration.ofMillis(100)).run(op, LoadPlan.ofRequests(50, 1));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(50, m.sent());
+        assertEquals(45, m.outcome("ok"));
+        assertEquals(5, m.outcome(LoadRunner.TIMEOUT));
+        assertTrue(seconds < 5 * 0.15 + 1, "each timeout costs about the timeout, ran " + seconds + " s");
+        Histogram latency = m.latencyMicros();
+        assertTrue(latency.getMaxValue() >= 100_000, "a timed-out request's latency is the time until it was given up");
+        never.forEach(f -> f.complete("late")); // late completions change nothing
+        assertEquals(0, m.outcome("late"));
+        assertEquals(50, sum(m.outcomes()));
+    }
+
+    @Test
+    void aDurationRunEndsWithinItsDurationPlusTheTimeoutWhateverTheOperationDoes() {
+        Operation silent = index -> new CompletableFuture<>();
+        long start = System.nanoTime();
+        Measurement m = new LoadRunner(Duration.ofMillis(200)).run(silent, LoadPlan.ofDuration(Duration.ofMillis(300), 4));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 0.3 + 0.2 + 0.05 + 0.5, "ended " + seconds + " s after it began");
+        assertEquals(m.sent(), m.outcome(LoadRunner.TIMEOUT));
+        assertTrue(m.sent() >= 4, "sent " + m.sent());
+    }
+
+    @Test
+    void closedLoopLatencyStartsWhenTheRequestIsIssuedNotWhenItWaitedForASlot() {
+        // a fixed 2 ms service time with one slot: each request waits ~2 ms for the slot, which is not its latency
+        Operation op = index -> later(2_000, "ok", null);
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, LoadPlan.ofRequests(300, 1));
+        long p50 = m.latencyMicros().getValueAtPercentile(50);
+        assertTrue(p50 >= 1_900 && p50 < 3_500, "p50 is the service time, about 2 ms, was " + p50 + " us");
+        double inFlight = m.throughputPerSecond() * m.latencyMicros().getMean() / 1e6;
+        assertTrue(inFlight > 0.8 && inFlight <= 1.05, "Little's law: one slot means about one in flight, was " + inFlight);
+        assertNull(m.dispatchLagMicros(), "no schedule in closed loop, so no dispatch lag");
+    }
+
+    @Test
+    void anOpenLoopRunMeasuresFromTheIntendedStartAndReportsTheClientsOwnLag() {
+        // the "server" stalls every request for 20 ms while the plan asks for one every 1 ms with room for only one in
+        // flight: a closed loop would report ~20 ms; the open loop shows the queueing behind the stall
+        Operation op = index -> later(20_000, "ok", null);
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, new LoadPlan(20, null, 1, 1000, Warmup.NONE));
+        assertEquals(20, m.outcome("ok"));
+        long p99 = m.latencyMicros().getValueAtPercentile(99);
+        assertTrue(p99 > 200_000, "latency includes waiting behind the stalled requests, p99 = " + p99 + " us");
+        assertTrue(m.throughputPerSecond() < 100, "the stall bounds throughput, was " + m.throughputPerSecond());
+        Histogram lag = m.dispatchLagMicros();
+        assertEquals(20, lag.getTotalCount());
+        assertTrue(lag.getMaxValue() > 200_000, "the client sent late because it had no slot: " + lag.getMaxValue());
+    }
+
+    @Test
+    void aClientStallShowsAsDispatchLagNotAsServerLatency() {
+        // an instant server, but the client stalls 30 ms once: the requests due meanwhile leave late
+        Operation op = index -> {
+            if (index == 100) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(30));
+            }
+            return CompletableFuture.completedFuture("ok");
+        };
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, new LoadPlan(400, null, 64, 2000, Warmup.NONE));
+        assertTrue(m.dispatchLagMicros().getMaxValue() >= 25_000, "lag " + m.dispatchLagMicros().getMaxValue());
+        assertTrue(m.latencyMicros().getMaxValue() >= 25_000, "and latency from the intended start includes it");
+    }
+
+    @Test
+    void aCompletionRacingItsTimeoutIsCountedOnceAndTheTotalsAlwaysAddUp() {
+        // completions land right around the expiry (100 ms + 50 ms margin): each request must end exactly once
+        RunnerSettings settings = RunnerSettings.of(Duration.ofMillis(100));
+        long expiryMicros = settings.expiryNanos() / 1000;
+        Operation op = index -> later(expiryMicros - 200 + (index % 400), "ok", null);
+        for (int round = 0; round < 3; round++) {
+            Measurement m = new LoadRunner(settings).run(op, LoadPlan.ofRequests(2_000, 500));
+            assertEquals(2_000, m.sent(), m.outcomes() + " " + m.stopReason());
+            assertEquals(2_000, m.outcome("ok") + m.outcome(LoadRunner.TIMEOUT), m.outcomes() + " " + m.errors() + " " + m.stopReason());
+            assertEquals(2_000, m.latencyMicros().getTotalCount());
+        }
     }
 
     @Test
@@ -74,65 +168,86 @@ class LoadRunnerTest {
             }
             return CompletableFuture.completedFuture("ok");
         };
-        Measurement m = new LoadRunner(Duration.ofSeconds(1), null).run(op, LoadPlan.ofRequests(10, 2));
+        Measurement m = new LoadRunner(Duration.ofSeconds(1)).run(op, LoadPlan.ofRequests(10, 2));
         assertEquals(9, m.outcome("ok"));
         assertEquals(1, m.outcome(LoadRunner.ERROR));
+        assertEquals(1, m.errors().get("IllegalArgumentException: rejected"));
     }
 
     @Test
-    void aDurationPlanStopsOnTime() {
-        Operation op = index -> later("ok", null);
-        long start = System.nanoTime();
-        Measurement m = new LoadRunner(Duration.ofSeconds(1), null)
-                .run(op, new LoadPlan(0, Duration.ofMillis(300), 8, 0, 0));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds >= 0.3 && seconds < 2, "ran " + seconds + " s");
-        assertTrue(m.sent() > 0);
-        assertEquals(m.sent(), m.outcome("ok"));
+    void localOutcomesAreCountedWithoutALatency() {
+        Operation op = index -> index % 4 == 0 ? later(10, "sent", null) : Operation.local("skipped");
+        Measurement m = new LoadRunner(Duration.ofSeconds(1)).run(op, LoadPlan.ofRequests(1_000, 8));
+        assertEquals(250, m.outcome("sent"));
+        assertEquals(750, m.outcome("skipped"));
+        assertEquals(250, m.latencyMicros().getTotalCount());
     }
 
     @Test
-    void anOpenLoopRunMeasuresFromTheIntendedStart() {
-        // the "server" stalls every request for 20 ms while the plan asks for one every 1 ms with room for only one in
-        // flight: a closed loop would report ~20 ms, the open loop must show the queueing behind the stall
-        Operation op = index -> {
-            CompletableFuture<String> f = new CompletableFuture<>();
-            SERVER.schedule(() -> f.complete("ok"), 20, TimeUnit.MILLISECONDS);
-            return f;
-        };
-        Measurement m = new LoadRunner(Duration.ofSeconds(5), null).run(op, new LoadPlan(20, null, 1, 1000, 0));
-        assertEquals(20, m.outcome("ok"));
-        long p99 = m.latencyMicros().getValueAtPercentile(99);
-        assertTrue(p99 > 200_000, "latency includes waiting behind the stalled requests, p99 = " + p99 + " us");
-        double rate = m.throughputPerSecond();
-        assertTrue(rate < 100, "the stall bounds throughput, was " + rate);
-    }
-
-    @Test
-    void warmupIsNotCounted() {
+    void theWarmupIsNotCountedAndATimedWarmupLastsItsTime() {
         AtomicInteger warm = new AtomicInteger();
         Operation warmup = index -> {
             warm.incrementAndGet();
             return CompletableFuture.completedFuture("warm");
         };
         Operation measured = index -> CompletableFuture.completedFuture("ok");
-        Measurement m = new LoadRunner(Duration.ofSeconds(1), null)
-                .run(warmup, measured, LoadPlan.ofRequests(100, 4).withWarmup(50));
+        LoadRunner runner = new LoadRunner(Duration.ofSeconds(1));
+        Measurement m = runner.run(warmup, measured, LoadPlan.ofRequests(100, 4).withWarmup(Warmup.ofRequests(50)));
         assertEquals(50, warm.get());
         assertEquals(100, m.sent());
         assertEquals(0, m.outcome("warm"));
+
+        long start = System.nanoTime();
+        runner.run(warmup, measured, LoadPlan.ofRequests(10, 4).withWarmup(Warmup.ofDuration(Duration.ofMillis(200))));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
+    }
+
+    @Test
+    void aStopSignalEndsTheRunEarlyMarkedIncomplete() {
+        StopSignal stop = new StopSignal();
+        Operation op = index -> {
+            if (index == 1_000) {
+                stop.stop("interrupted by SIGINT");
+            }
+            return later(20, "ok", null);
+        };
+        Measurement m = new LoadRunner(RunnerSettings.of(Duration.ofSeconds(1)).withStop(stop))
+                .run(op, LoadPlan.ofDuration(Duration.ofSeconds(30), 8));
+        assertFalse(m.complete());
+        assertEquals("interrupted by SIGINT", m.stopReason());
+        assertTrue(m.sent() >= 1_000 && m.sent() < 1_300, "stopped soon after the signal: " + m.sent());
+        assertEquals(m.sent(), m.outcome("ok"));
+        assertTrue(m.elapsedSeconds() < 5);
+    }
+
+    @Test
+    void theTimeSeriesHasAPointPerIntervalAndAddsUpToTheRun() {
+        Operation op = index -> later(100, index % 100 == 0 ? null : "ok", index % 100 == 0 ? new IllegalStateException("x") : null);
+        AtomicInteger gauge = new AtomicInteger();
+        RunnerSettings settings = RunnerSettings.of(Duration.ofSeconds(1)).withInterval(Duration.ofMillis(100))
+                .withGauges(List.of(new Gauge("calls", gauge::incrementAndGet)));
+        Measurement m = new LoadRunner(settings).run(op, LoadPlan.ofDuration(Duration.ofMillis(1_000), 16));
+        List<SeriesPoint> series = m.series();
+        assertTrue(series.size() >= 9 && series.size() <= 12, series.size() + " points");
+        assertEquals(m.sent(), series.stream().mapToLong(SeriesPoint::completed).sum());
+        assertEquals(m.outcome(LoadRunner.ERROR), series.stream().mapToLong(p -> p.outcomes().getOrDefault(LoadRunner.ERROR, 0L)).sum());
+        assertEquals(m.outcome(LoadRunner.ERROR), series.stream().mapToLong(p -> p.errors().getOrDefault("IllegalStateException: x", 0L)).sum());
+        assertTrue(series.get(2).latencyUs().p99() >= series.get(2).latencyUs().p50());
+        assertTrue(series.get(series.size() - 1).tS() >= 0.95, "the last point closes the run");
+        assertTrue(series.stream().allMatch(p -> p.gauges().containsKey("calls")));
     }
 
     @Test
     void aRunWhoseRequestsAllFailEndsWithinTheTimeoutAndAccountsForEverything() {
         AtomicInteger calls = new AtomicInteger();
-        Operation op = index -> calls.incrementAndGet() <= 1000 ? later("ok", null)
-                : later(null, new IllegalStateException("server gone"));
+        Operation op = index -> calls.incrementAndGet() <= 1000 ? later(50, "ok", null)
+                : later(50, null, new IllegalStateException("server gone"));
         long start = System.nanoTime();
-        Measurement m = new LoadRunner(Duration.ofMillis(200), null).run(op, new LoadPlan(0, Duration.ofSeconds(30), 8, 0, 0));
+        Measurement m = new LoadRunner(Duration.ofMillis(200)).run(op, LoadPlan.ofDuration(Duration.ofSeconds(30), 8));
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds < 5, "aborted soon after requests started failing, ran " + seconds + " s");
-        assertTrue(m.abortReason() != null && m.abortReason().contains("no request succeeded"), String.valueOf(m.abortReason()));
+        assertTrue(seconds < 8, "aborted 5 s after requests started failing (not after 30 s), ran " + seconds + " s");
+        assertFalse(m.complete());
+        assertTrue(m.stopReason().contains("no request succeeded"), m.stopReason());
         assertEquals(1000, m.outcome("ok"));
         assertEquals(m.sent(), m.outcome("ok") + m.outcome(LoadRunner.ERROR));
         assertTrue(m.outcome(LoadRunner.ERROR) > 0);
@@ -143,21 +258,21 @@ class LoadRunnerTest {
         assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofRequests(0, 1));
         assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofRequests(-5, 1));
         assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofRequests(5, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LoadPlan(0, Duration.ZERO, 1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LoadPlan(5, null, 1, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> LoadPlan.ofDuration(Duration.ZERO, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LoadPlan(5, null, 1, -1, Warmup.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new Warmup(5, Duration.ofSeconds(1)));
+        assertThrows(IllegalStateException.class, () -> Measurement.of(3, Map.of("a", 2L), Map.of(), new Histogram(3), 1));
     }
 
     @Test
-    void measurementsMergeAndRefuseCountsThatDoNotAddUp() {
-        Operation op = index -> CompletableFuture.completedFuture(index % 2 == 0 ? "a" : "b");
-        LoadRunner runner = new LoadRunner(Duration.ofSeconds(1), null);
-        Measurement one = runner.run(op, LoadPlan.ofRequests(10, 2));
-        Measurement two = runner.run(op, LoadPlan.ofRequests(4, 2));
-        Measurement both = one.merge(two);
-        assertEquals(14, both.sent());
-        assertEquals(7, both.outcome("a"));
-        assertEquals(14, both.latencyMicros().getTotalCount());
-        assertThrows(IllegalArgumentException.class, () -> new Measurement(3, java.util.Map.of("a", 2L), java.util.Map.of(),
-                new org.HdrHistogram.Histogram(3), 1));
+    void completionsFromManyThreadsAreAllCounted() {
+        ConcurrentLinkedQueue<Thread> seen = new ConcurrentLinkedQueue<>();
+        Operation op = index -> CompletableFuture.supplyAsync(() -> {
+            seen.add(Thread.currentThread());
+            return "ok";
+        });
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, LoadPlan.ofRequests(50_000, 64));
+        assertEquals(50_000, m.outcome("ok"));
+        assertFalse(seen.isEmpty());
     }
 }

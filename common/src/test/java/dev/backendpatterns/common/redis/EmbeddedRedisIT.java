@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.report.BackendInfo;
 import io.lettuce.core.ScriptOutputType;
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -26,10 +27,10 @@ class EmbeddedRedisIT {
         RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), QUIET);
         EmbeddedRedis server = target.embedded();
         try {
-            Map<String, Object> backend = target.describe();
-            assertEquals("standalone", backend.get("mode"));
-            assertEquals(true, backend.get("embedded"));
-            assertEquals(1, backend.get("nodes"));
+            BackendInfo backend = target.describe();
+            assertEquals("standalone", backend.mode());
+            assertEquals(true, backend.embedded());
+            assertEquals(1, backend.nodes());
             assertTrue(target.memory().usedBytes() > 0);
             assertTrue(target.memory().rssBytes() > 0);
         } finally {
@@ -63,10 +64,10 @@ class EmbeddedRedisIT {
     @Test
     void clusterOfSixHasThreeMastersWithAReplicaEach() {
         try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.clustered(), QUIET)) {
-            Map<String, Object> backend = target.describe();
-            assertEquals("cluster", backend.get("mode"));
-            assertEquals(6, backend.get("nodes"));
-            assertEquals(3, backend.get("masters"));
+            BackendInfo backend = target.describe();
+            assertEquals("cluster", backend.mode());
+            assertEquals(6, backend.nodes());
+            assertEquals(3, backend.details().get("masters"));
             for (Map<String, String> info : target.info("cluster", false).values()) {
                 assertTrue(info.get("cluster_enabled").equals("1"));
                 

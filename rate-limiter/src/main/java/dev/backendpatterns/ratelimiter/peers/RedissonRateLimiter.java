@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.redisson.Redisson;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
@@ -53,7 +54,7 @@ public final class RedissonRateLimiter implements RateLimiter {
         return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
     }
 
-    private static void credentials(RedisURI uri, java.util.function.Consumer<String> user, java.util.function.Consumer<String> password) {
+    private static void credentials(RedisURI uri, Consumer<String> user, Consumer<String> password) {
         if (uri.getCredentialsProvider() == null) {
             return;
         }

@@ -1,23 +1,28 @@
-package dev.backendpatterns.common.server;
+package dev.backendpatterns.common;
 
 import dev.backendpatterns.common.cli.CommandRunner;
+import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.cql.EmbeddedCassandra;
 import dev.backendpatterns.common.kafka.EmbeddedKafka;
 import dev.backendpatterns.common.redis.EmbeddedRedis;
 import dev.backendpatterns.common.redis.EmbeddedRedisCluster;
 import dev.backendpatterns.common.redis.RedisBinary;
+import dev.backendpatterns.common.server.ProcessMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs embedded servers in the foreground until stopped (SIGTERM or Ctrl-C), for {@code scripts/servers.sh}: their
@@ -55,7 +60,7 @@ public final class ServersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!"run".equals(action)) {
-            throw new IllegalArgumentException("unknown action '" + action + "'; this command only runs servers (scripts/servers.sh starts, checks and stops them)");
+            throw new UsageException("unknown action '" + action + "'; this command only runs servers (scripts/servers.sh starts, checks and stops them)");
         }
         Files.createDirectories(stateDir);
         Path endpoints = stateDir.resolve("endpoints");
@@ -116,20 +121,20 @@ public final class ServersCommand implements Callable<Integer> {
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, text);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** Parses {@code kafka-cluster} and friends. */
-    static final class KindConverter implements picocli.CommandLine.ITypeConverter<Kind> {
+    static final class KindConverter implements ITypeConverter<Kind> {
         @Override
         public Kind convert(String value) {
             try {
                 return Kind.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("unknown kind '" + value
+                throw new TypeConversionException("unknown kind '" + value
                         + "'; expected redis, redis-cluster, kafka, kafka-cluster, cassandra or cassandra-cluster");
             }
         }

@@ -1,4 +1,4 @@
-package dev.backendpatterns.common.report;
+package dev.backendpatterns.common.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ResultsTableTest {
     private static Map<String, Object> result(String mode, String algorithm, double throughput, long bytes) {
-        return Map.of("backend", Map.of("mode", mode), "parameters", Map.of("algorithm", algorithm),
-                "throughput_per_s", throughput, "memory", Map.of("rss", bytes));
+        return Map.of("schema_version", 2, "backends", List.of(Map.of("mode", mode, "memory_after", Map.of("rss_bytes", bytes))),
+                "parameters", Map.of("algorithm", algorithm), "throughput_per_s", throughput);
     }
 
     @Test
@@ -20,8 +20,8 @@ class ResultsTableTest {
                 result("standalone", "token_bucket", 100_000, 5 * 1024 * 1024),
                 result("cluster", "noop", 50_000, 0),
                 result("cluster", "token_bucket", 75_000, 0)),
-                "Mode=backend.mode,Algorithm=parameters.algorithm,Throughput/s=throughput_per_s:n,RSS MiB=memory.rss:mib",
-                "parameters.algorithm=noop", "backend.mode");
+                "Mode=backends.0.mode,Algorithm=parameters.algorithm,Throughput/s=throughput_per_s:n,RSS MiB=backends.0.memory_after.rss_bytes:mib",
+                "parameters.algorithm=noop", "backends.0.mode");
         assertEquals("""
                 | Mode | Algorithm | Throughput/s | RSS MiB | vs noop |
                 |---|---|---:|---:|---:|
@@ -30,6 +30,19 @@ class ResultsTableTest {
                 | cluster | noop | 50,000 | 0.0 | 1.00x |
                 | cluster | token_bucket | 75,000 | 0.0 | 1.50x |
                 """, table);
+    }
+
+    @Test
+    void resultsOfSchema1ReadAsSchema2() {
+        Map<String, Object> v1 = Map.of("schema_version", 1, "backend", Map.of("mode", "cluster", "kind", "redis"),
+                "memory", Map.of("server_after", Map.of("rss_bytes", 2 * 1024 * 1024)), "aborted", "server gone",
+                "parameters", Map.of("algorithm", "gcra"), "throughput_per_s", 10.0);
+        Map<String, Object> upgraded = ResultTree.upgrade(v1);
+        assertEquals("cluster", ResultTree.get(upgraded, "backends.0.mode"));
+        assertEquals(false, upgraded.get("complete"));
+        assertEquals("| cluster | gcra | 2.0 |\n", ResultsTable.table(List.of(upgraded),
+                "Mode=backends.0.mode,Algorithm=parameters.algorithm,RSS=backends.0.memory_after.rss_bytes:mib", null, "pattern")
+                .lines().skip(2).findFirst().orElseThrow() + "\n");
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.backendpatterns.common.load;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The shared state of one phase of a run (the warm-up, or the measured run): the permits that bound what is in
+ * flight, the recorders, the counts, and the requests in flight in the order they were issued, so that the
+ * dispatcher can expire the overdue ones from the head. Completions arrive on the client's threads; everything
+ * else is the dispatcher's.
+ */
+final class Phase {
+    final Semaphore permits;
+    final int inFlightLimit;
+    final Recorder latency = new Recorder(3);
+    final Recorder dispatchLag;
+    final OutcomeCounter counter = new OutcomeCounter();
+    final Health health = new Health();
+    private final long timeoutNanos;
+    /** Issued requests, oldest first; only the dispatcher touches it. */
+    private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>(1024);
+
+    Phase(int inFlightLimit, long timeoutNanos, boolean openLoop) {
+        this.permits = new Semaphore(inFlightLimit);
+        this.inFlightLimit = inFlightLimit;
+        this.timeoutNanos = timeoutNanos;
+        this.dispatchLag = openLoop ? new Recorder(3) : null;
+    }
+
+    /** Dispatcher: a request was issued; it will end by completion or by {@link #expireOverdue}. */
+    void track(PendingRequest request) {
+        inFlight.addLast(request);
+    }
+
+    /** Any thread: the operation completed the request (it won the race against the timeout). */
+    void completed(PendingRequest request, String outcome, Throwable error) {
+        long now = System.nanoTime();
+        latency.recordValue(Math.max(0, (now - request.latencyOriginNanos) / 1000));
+        counter.record(outcome, error);
+        health.record(error == null && outcome != null, now);
+        permits.release();
+    }
+
+    /** Dispatcher: an outcome decided without a request. */
+    void local(String outcome) {
+        counter.record(outcome, null);
+        permits.release();
+    }
+
+    /**
+     * Dispatcher: ends, as {@value LoadRunner#TIMEOUT}, every request issued more than the timeout ago that has not
+     * completed; their latency is recorded as the time until they were given up. Returns how many it ended.
+     */
+    int expireOverdue(long now) {
+        int expired = 0;
+        PendingRequest head;
+        while ((head = inFlight.peekFirst()) != null) {
+            if (!head.ended()) {
+                if (now - head.issuedNanos < timeoutNanos) {
+                    break;
+                }
+                if (head.expire()) {
+                    latency.recordValue(Math.max(0, (now - head.latencyOriginNanos) / 1000));
+                    counter.recordTimeout();
+                    health.record(false, now);
+                    permits.release();
+                    expired++;
+                }
+            }
+            inFlight.pollFirst();
+        }
+        return expired;
+    }
+
+    /**
+     * Since when requests have failed with none succeeding. A success only reads a volatile unless requests are
+     * failing, so completions on several I/O threads do not fight over one cache line.
+     */
+    static final class Health {
+        private static final long NOT_FAILING = Long.MIN_VALUE;
+        private volatile long failingSince = NOT_FAILING;
+
+        void record(boolean success, long now) {
+            if (success) {
+                if (failingSince != NOT_FAILING) {
+                    failingSince = NOT_FAILING;
+                }
+            } else if (failingSince == NOT_FAILING) {
+                failingSince = now;
+            }
+        }
+
+        /** How long requests have been failing with none succeeding, or 0. */
+        long failingFor(long now) {
+            long since = failingSince;
+            return since == NOT_FAILING ? 0 : now - since;
+        }
+    }
+}

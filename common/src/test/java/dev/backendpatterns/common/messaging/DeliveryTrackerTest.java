@@ -1,0 +1,184 @@
+package dev.backendpatterns.common.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A fake broker between a fake publisher and fake subscribers injects loss, duplication and reordering; the counts must be exact. */
+class DeliveryTrackerTest {
+
+    @Test
+    void aPerfectBrokerLosesNothing() {
+        DeliveryTracker tracker = new DeliveryTracker(1, true);
+        for (int i = 0; i < 1_000; i++) {
+            MessageStamp m = tracker.stamp(0, i, 1);
+            tracker.acknowledged(m);
+            tracker.delivered(0, 0, m);
+        }
+        DeliveryReport r = tracker.report();
+        assertEquals(1_000, r.published());
+        assertEquals(1_000, r.acknowledged());
+        assertEquals(1_000, r.expectedDeliveries());
+        assertEquals(1_000, r.delivered());
+        assertEquals(0, r.lost());
+        assertEquals(0, r.duplicates());
+        assertEquals(0L, r.outOfOrder());
+        assertEquals(1_000, r.publishLatencyMicros().getTotalCount());
+        assertEquals(1_000, r.endToEndLatencyMicros().getTotalCount());
+    }
+
+    @Test
+    void lossDuplicationAndReorderingAreEachCountedExactly() {
+        DeliveryTracker tracker = new DeliveryTracker(2, true);
+        List<MessageStamp> acked = new ArrayList<>();
+        for (int producer = 0; producer < 3; producer++) {
+            for (int seq = 0; seq < 100; seq++) {
+                MessageStamp m = tracker.stamp(producer, seq, 2);
+                tracker.acknowledged(m);
+                acked.add(m);
+            }
+        }
+        // subscriber 0 misses every 10th message; subscriber 1 gets everything, and every 7th twice
+        int lost = 0;
+        int duplicated = 0;
+        for (MessageStamp m : acked) {
+            if (m.index() % 10 != 0) {
+                tracker.delivered(0, 5, m);
+            } else {
+                lost++;
+            }
+            tracker.delivered(1, 5, m);
+            if (m.index() % 7 == 0) {
+                tracker.delivered(1, 5, m);
+                duplicated++;
+            }
+        }
+        DeliveryReport r = tracker.report();
+        assertEquals(300, r.acknowledged());
+        assertEquals(600, r.expectedDeliveries());
+        assertEquals(600 - lost, r.delivered());
+        assertEquals(lost, r.lost());
+        assertEquals(duplicated, r.duplicates());
+        assertEquals(0L, r.outOfOrder());
+    }
+
+    @Test
+    void aMessageBehindALaterOneOfTheSameProducerOnTheSameStreamIsOutOfOrder() {
+        DeliveryTracker tracker = new DeliveryTracker(1, true);
+        MessageStamp[] p0 = new MessageStamp[5];
+        MessageStamp[] p1 = new MessageStamp[5];
+        for (int i = 0; i < 5; i++) {
+            p0[i] = tracker.stamp(0, i, 1);
+            p1[i] = tracker.stamp(1, i, 1);
+            tracker.acknowledged(p0[i]);
+            tracker.acknowledged(p1[i]);
+        }
+        // producer 0 on stream 0: 0 1 3 2 4 -> 2 is out of order; producer 1 on two streams interleaved: order per stream holds
+        for (int i : new int[] {0, 1, 3, 2, 4}) {
+            tracker.delivered(0, 0, p0[i]);
+        }
+        tracker.delivered(0, 1, p1[1]);
+        tracker.delivered(0, 2, p1[0]);
+        tracker.delivered(0, 1, p1[3]);
+        tracker.delivered(0, 2, p1[2]);
+        tracker.delivered(0, 2, p1[4]);
+        DeliveryReport r = tracker.report();
+        assertEquals(1L, r.outOfOrder());
+        assertEquals(0, r.lost());
+        assertEquals(0, r.duplicates());
+    }
+
+    @Test
+    void failedPublishesAreNotExpectedAndTheirDeliveriesAreKeptApart() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false);
+        MessageStamp ok = tracker.stamp(0, 0, 1);
+        MessageStamp failed = tracker.stamp(0, 1, 1);
+        tracker.stamp(0, 2, 1); // never answered
+        tracker.acknowledged(ok);
+        tracker.failed(failed, new IllegalStateException("NOT_ENOUGH_REPLICAS"));
+        tracker.delivered(0, 0, ok);
+        tracker.delivered(0, 0, failed); // a broker may deliver what it could not confirm
+        DeliveryReport r = tracker.report();
+        assertEquals(3, r.published());
+        assertEquals(1, r.acknowledged());
+        assertEquals(2, r.publishFailed());
+        assertEquals(1, r.publishErrors().get("IllegalStateException: NOT_ENOUGH_REPLICAS"));
+        assertEquals(1, r.expectedDeliveries());
+        assertEquals(2, r.delivered());
+        assertEquals(1, r.deliveredUnacknowledged());
+        assertEquals(0, r.lost());
+        assertNull(r.outOfOrder(), "order not tracked");
+    }
+
+    @Test
+    void concurrentSubscribersWithShuffledDeliveriesLoseNothingAndTheDrainEnds() throws Exception {
+        int subscribers = 4;
+        int messages = 50_000;
+        DeliveryTracker tracker = new DeliveryTracker(subscribers, false);
+        List<MessageStamp> all = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            MessageStamp m = tracker.stamp(i % 100, i / 100, subscribers);
+            tracker.acknowledged(m);
+            all.add(m);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(subscribers);
+        Random random = new Random(7);
+        for (int s = 0; s < subscribers; s++) {
+            List<MessageStamp> mine = new ArrayList<>(all);
+            Collections.shuffle(mine, random);
+            int subscriber = s;
+            pool.submit(() -> mine.forEach(m -> tracker.delivered(subscriber, 0, m)));
+        }
+        assertTrue(tracker.awaitDeliveries(Duration.ofSeconds(30)), "every delivery arrived");
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        DeliveryReport r = tracker.report();
+        assertEquals((long) subscribers * messages, r.delivered());
+        assertEquals(0, r.lost());
+        assertEquals(0, r.duplicates());
+        assertEquals(0, tracker.inTransit());
+    }
+
+    @Test
+    void theDrainGivesUpAtItsDeadlineAndTheMissingAreLost() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false);
+        for (int i = 0; i < 10; i++) {
+            MessageStamp m = tracker.stamp(0, i, 1);
+            tracker.acknowledged(m);
+            if (i != 4) {
+                tracker.delivered(0, 0, m);
+            }
+        }
+        long start = System.nanoTime();
+        assertFalse(tracker.awaitDeliveries(Duration.ofMillis(100)));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+        assertEquals(1, tracker.report().lost());
+    }
+
+    @Test
+    void stampsSurviveTheirEncodingsAndGarbageIsMalformed() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false);
+        MessageStamp m = tracker.stamp(123_456, 789, 1);
+        assertEquals(m, MessageStamp.parseText(m.toText()));
+        assertEquals(m, MessageStamp.readFrom(ByteBuffer.wrap(m.toBytes())));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("not.a.stamp"));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText(null));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.readFrom(ByteBuffer.wrap(new byte[3])));
+        tracker.malformed();
+        assertEquals(1, tracker.report().malformed());
+        assertThrows(IllegalArgumentException.class, () -> tracker.stamp(0, 0, 2), "fan-out beyond the subscribers");
+    }
+}
