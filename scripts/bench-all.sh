@@ -12,6 +12,7 @@
 # (default 10000) identities in the many-key runs; EXTRA_FLAGS, e.g. "--redis=redis://host:6379" to measure an
 # external server instead of the embedded one.
 # Runs against the embedded servers unless EXTRA_FLAGS names one. Needs only a JDK: the build uses ./mvnw.
+# FROM=N resumes a section at its N-th run, keeping the results of the runs before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,24 +23,37 @@ SEMAPHORE=${SEMAPHORE:-256}
 KEYS=${KEYS:-10000}
 EXTRA_FLAGS=${EXTRA_FLAGS:-}
 SECTIONS=${*:-rate-limiter}
+FROM=${FROM:-1}
 
 ./mvnw -B -q package -DskipTests
 
 run() { # run JAR NAME ARGS...: one benchmark into $out/NN-NAME.json, numbered in run order (the table's row order);
-  # its summary goes to stdout; a run with failed requests stops the script (exit code 3)
-  local jar=$1 json
+  # its summary goes to stdout; a run whose requests partly failed or timed out (exit code 3) is kept, as the tables
+  # show its errors and timeouts; any other failure stops the script
+  local jar=$1 json rc=0
   n=$((n + 1))
   json=$(printf '%s/%02d-%s.json' "$out" "$n" "$2")
   shift 2
+  [ "$n" -ge "$FROM" ] || { echo "== $(basename "$json" .json): kept from an earlier run"; return 0; }
   echo "== $(basename "$json" .json): $*"
   # shellcheck disable=SC2086
-  java -jar "$jar" "$@" $EXTRA_FLAGS --no-progress --json "$json"
+  java -jar "$jar" "$@" $EXTRA_FLAGS --no-progress --json "$json" || rc=$?
+  if [ "$rc" -eq 3 ]; then
+    echo "   (some requests failed or timed out: kept, the tables show them)"
+  elif [ "$rc" -ne 0 ]; then
+    exit "$rc"
+  fi
+}
+
+fresh_dir() { # fresh_dir DIR: an empty results directory, unless resuming (FROM > 1)
+  if [ "$FROM" -le 1 ]; then rm -rf "$1"; fi
+  mkdir -p "$1"
 }
 
 rate_limiter() {
   local jar=rate-limiter/target/rate-limiter.jar
   out=results/rate-limiter n=0
-  rm -rf "$out" && mkdir -p "$out"
+  fresh_dir "$out"
   # standalone, one hot key (the reference's scenario): every algorithm, the noop ceiling, per-request calls, peers
   for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
     run "$jar" "single-1-$algorithm" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE"

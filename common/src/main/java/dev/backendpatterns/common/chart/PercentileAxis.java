@@ -28,7 +28,7 @@ final class PercentileAxis {
         LogAxis axis = new LogAxis("percentile");
         axis.setBase(10);
         // a little room either side, so that the 90% and 99.999% ticks are drawn too
-        axis.setRange(position(FROM) * 0.93, position(TO) * 1.07);
+        axis.setRange(position(FROM) * 0.93, position(TO) * 1.35);
         axis.setTickUnit(new NumberTickUnit(1));
         axis.setMinorTickMarksVisible(false);
         axis.setNumberFormatOverride(new Format());
