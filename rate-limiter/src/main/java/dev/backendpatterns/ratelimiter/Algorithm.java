@@ -1,5 +1,6 @@
 package dev.backendpatterns.ratelimiter;
 
+import dev.backendpatterns.common.cli.EnumNames;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -61,13 +62,7 @@ public enum Algorithm {
     }
 
     public static Algorithm parse(String name) {
-        String normalized = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (Algorithm a : values()) {
-            if (a.name().equals(normalized)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown algorithm '" + name + "'; expected one of " + names());
+        return EnumNames.parse(Algorithm.class, name, Algorithm::id, "algorithm");
     }
 
     public static String names() {

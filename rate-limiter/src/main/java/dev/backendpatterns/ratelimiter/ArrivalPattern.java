@@ -1,9 +1,8 @@
 package dev.backendpatterns.ratelimiter;
 
-import java.util.Arrays;
+import dev.backendpatterns.common.cli.EnumNames;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * Synthetic arrival times, in microseconds, for the accuracy analysis: each offers twice the limit, shaped to
@@ -69,14 +68,7 @@ public enum ArrivalPattern {
     }
 
     public static ArrivalPattern parse(String name) {
-        String normalized = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (ArrivalPattern p : values()) {
-            if (p.name().equals(normalized)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown arrival pattern '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(ArrivalPattern::id).collect(Collectors.joining(", ")));
+        return EnumNames.parse(ArrivalPattern.class, name, ArrivalPattern::id, "arrival pattern");
     }
 
     /** The most entries of the sorted {@code times} that fall in any half-open window {@code (t - window, t]}. */

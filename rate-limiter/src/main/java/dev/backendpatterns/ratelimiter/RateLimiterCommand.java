@@ -3,6 +3,7 @@ package dev.backendpatterns.ratelimiter;
 import dev.backendpatterns.common.cli.CommandRunner;
 import dev.backendpatterns.common.cli.LoadOptions;
 import dev.backendpatterns.common.cli.OutputOptions;
+import dev.backendpatterns.common.cli.ParsingConverter;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.cli.UsageException;
@@ -22,12 +23,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code java -jar rate-limiter.jar}: benchmarks one rate-limiting algorithm on Redis. */
 @Command(name = "rate-limiter", mixinStandardHelpOptions = true, sortOptions = false,
@@ -206,14 +205,9 @@ public final class RateLimiterCommand implements Callable<Integer> {
     }
 
     /** Parses algorithm names with a message that lists the valid ones. */
-    static final class AlgorithmConverter implements ITypeConverter<Algorithm> {
-        @Override
-        public Algorithm convert(String value) {
-            try {
-                return Algorithm.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class AlgorithmConverter extends ParsingConverter<Algorithm> {
+        AlgorithmConverter() {
+            super(Algorithm::parse);
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.ResultJson;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,58 +1,27 @@
 package dev.backendpatterns.ratelimiter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.backendpatterns.common.testing.JarRun;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The runnable jar as a user runs it: Go spellings work, bad input gets one clear line and a non-zero exit. */
 class CommandLineIT {
     private static final Path JAR = Path.of("target", "rate-limiter.jar");
 
-    @BeforeAll
-    static void jarExists() {
-        assertTrue(Files.isRegularFile(JAR), "package the module first: " + JAR.toAbsolutePath());
+    private static JarRun run(String... args) throws Exception {
+        return JarRun.of(JAR, args);
     }
 
-    private record Result(int exit, String out, String err) {
-        /** The lines of stderr, without the JVM's own "Picked up JAVA_TOOL_OPTIONS" banners, which the environment may add. */
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("Picked up ")).toList();
-        }
+    private static JarRun run(Map<String, String> environment, String... args) throws Exception {
+        return JarRun.of(JAR, environment, args);
     }
 
-    private static Result run(String... args) throws IOException, InterruptedException {
-        return run(Map.of(), args);
-    }
-
-    private static Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no hang");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private static void assertOneClearLine(Result r, int exit, String expected) {
-        assertEquals(exit, r.exit(), r.toString());
-        assertEquals(1, r.errLines().size(), "one line: " + r.err());
-        assertTrue(r.err().contains(expected), r.err());
-        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+    private static void assertOneClearLine(JarRun r, int exit, String expected) {
+        r.assertOneClearLine(exit, expected);
     }
 
     @Test
@@ -69,7 +38,7 @@ class CommandLineIT {
 
     @Test
     void jvmBannersFromTheEnvironmentDoNotCountAsOutput() throws Exception {
-        Result r = run(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"), "--requests=-5");
+        JarRun r = run(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"), "--requests=-5");
         assertTrue(r.err().contains("Picked up JAVA_TOOL_OPTIONS"), "the JVM announced the option: " + r.err());
         assertOneClearLine(r, 2, "--requests must be positive");
     }
@@ -81,13 +50,13 @@ class CommandLineIT {
 
     @Test
     void anUnreachableRedisIsOneLineAndExitCodeOne() throws Exception {
-        Result r = run("--redis=redis://127.0.0.1:1", "--requests=10");
+        JarRun r = run("--redis=redis://127.0.0.1:1", "--requests=10");
         assertOneClearLine(r, 1, "cannot connect to external Redis redis://127.0.0.1:1");
     }
 
     @Test
     void theReferenceCommandLineRunsWithGoSpellings() throws Exception {
-        Result r = run("-algorithm=token_bucket", "-numOfRequest=20000", "-semaphoreSize=100", "-refillRate=1000", "-bucketSize=1000",
+        JarRun r = run("-algorithm=token_bucket", "-numOfRequest=20000", "-semaphoreSize=100", "-refillRate=1000", "-bucketSize=1000",
                 "-ttlms=1000", "-threshold=1000");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("requests     20,000 in"), r.out());
@@ -96,7 +65,7 @@ class CommandLineIT {
 
     @Test
     void theReadmesSemaphoreOfTenMillionIsCappedAtTheRequestQueue() throws Exception {
-        Result r = run("-algorithm=token_bucket", "-numOfRequest=100000", "-semaphoreSize=10000000", "--no-coalesce");
+        JarRun r = run("-algorithm=token_bucket", "-numOfRequest=100000", "-semaphoreSize=10000000", "--no-coalesce");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("--semaphore 10,000,000 is more than a connection may queue; 65,536 in flight instead"), r.err());
         assertTrue(r.out().lines().filter(l -> l.startsWith("  outcomes")).noneMatch(l -> l.contains("error")), "no request failed: " + r.out());
@@ -104,7 +73,7 @@ class CommandLineIT {
 
     @Test
     void theGoClusterFlagStartsAnEmbeddedCluster() throws Exception {
-        Result r = run("-cluster", "-algorithm=gcra", "-numOfRequest=5000", "--keys=100");
+        JarRun r = run("-cluster", "-algorithm=gcra", "-numOfRequest=5000", "--keys=100");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("embedded Redis Cluster: 6 nodes (3 masters)"), r.err());
         assertTrue(r.out().contains("outcomes     allowed"), r.out());
@@ -112,7 +81,7 @@ class CommandLineIT {
 
     @Test
     void theAccuracyReportRuns() throws Exception {
-        Result r = run("accuracy", "--threshold=20", "--windows=4", "--pattern=boundary-burst");
+        JarRun r = run("accuracy", "--threshold=20", "--windows=4", "--pattern=boundary-burst");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("sliding_window_log       boundary-burst"), r.out());
     }

@@ -35,6 +35,15 @@ public final class ServerOptions {
         return o;
     }
 
+    /** These options, but for single servers (or clusters): for a pattern whose second kind of server stays single. */
+    public ServerOptions withCluster(boolean value) {
+        ServerOptions o = new ServerOptions();
+        o.cluster = value;
+        o.instances = instances;
+        o.timeoutMillis = timeoutMillis;
+        return o;
+    }
+
     public void validate() {
         if (cluster && instances < 3) {
             throw new UsageException("--instances must be at least 3 for a cluster, was " + instances);

@@ -69,7 +69,7 @@ public final class LoadRunner {
         long expiryNanos = settings.expiryNanos();
         long abortNanos = settings.abortAfterNanos();
         boolean open = plan.openLoop();
-        Phase phase = new Phase(plan.inFlight(), expiryNanos, open);
+        Phase phase = new Phase(plan.inFlight(), expiryNanos, open, measured && settings.latencyByOutcome());
         long limit = plan.timed() ? Long.MAX_VALUE : plan.requests();
         double intervalNanos = open ? 1e9 / plan.ratePerSecond() : 0;
         StopSignal stop = settings.stop();
@@ -154,7 +154,8 @@ public final class LoadRunner {
             throw new IllegalStateException("the runner lost track of " + (sent - ended) + " requests");
         }
         return new Measurement(sent, phase.counter.outcomes(), phase.counter.errors(), sampler.latencyTotal(),
-                sampler.lagTotal(), elapsed, stopReason == null, stopReason, sampler.series());
+                sampler.lagTotal(), elapsed, stopReason == null, stopReason, sampler.series())
+                .withLatencyByOutcome(phase.latencyByOutcome());
     }
 
     /** Why the run must stop now (a stop was asked, or every request fails), or null. */

@@ -21,6 +21,7 @@ public final class Measurement {
     private final String stopReason;
     private final boolean complete;
     private final List<SeriesPoint> series;
+    private Map<String, Histogram> latencyByOutcome = Map.of();
 
     public Measurement(long sent, Map<String, Long> outcomes, Map<String, Long> errors, Histogram latencyMicros,
             Histogram dispatchLagMicros, long elapsedNanos, boolean complete, String stopReason, List<SeriesPoint> series) {
@@ -104,6 +105,19 @@ public final class Measurement {
 
     public List<SeriesPoint> series() {
         return series;
+    }
+
+    /** This measurement with a latency histogram per outcome (see {@link RunnerSettings#latencyByOutcome()}). */
+    Measurement withLatencyByOutcome(Map<String, Histogram> histograms) {
+        Measurement m = new Measurement(sent, outcomes, errors, latencyMicros, dispatchLagMicros, elapsedNanos, complete,
+                stopReason, series);
+        m.latencyByOutcome = Collections.unmodifiableMap(new TreeMap<>(histograms));
+        return m;
+    }
+
+    /** Latency by outcome name, in microseconds; empty unless the runner was asked to keep it. */
+    public Map<String, Histogram> latencyByOutcome() {
+        return latencyByOutcome;
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.backendpatterns.common.load;
 
 import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -15,13 +19,16 @@ final class Phase {
     final int inFlightLimit;
     final Recorder latency = new Recorder(3);
     final Recorder dispatchLag;
+    /** Latency per outcome, when asked for; null otherwise. */
+    private final ConcurrentHashMap<String, Recorder> byOutcome;
     final OutcomeCounter counter = new OutcomeCounter();
     final Health health = new Health();
     private final long timeoutNanos;
     /** Issued requests, oldest first; only the dispatcher touches it. */
     private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>(1024);
 
-    Phase(int inFlightLimit, long timeoutNanos, boolean openLoop) {
+    Phase(int inFlightLimit, long timeoutNanos, boolean openLoop, boolean latencyByOutcome) {
+        this.byOutcome = latencyByOutcome ? new ConcurrentHashMap<>() : null;
         this.permits = new Semaphore(inFlightLimit);
         this.inFlightLimit = inFlightLimit;
         this.timeoutNanos = timeoutNanos;
@@ -36,7 +43,13 @@ final class Phase {
     /** Any thread: the operation completed the request (it won the race against the timeout). */
     void completed(PendingRequest request, String outcome, Throwable error) {
         long now = System.nanoTime();
-        latency.recordValue(Math.max(0, (now - request.latencyOriginNanos) / 1000));
+        long micros = Math.max(0, (now - request.latencyOriginNanos) / 1000);
+        latency.recordValue(micros);
+        if (byOutcome != null) {
+            String name = error != null || outcome == null ? LoadRunner.ERROR : outcome;
+            Recorder r = byOutcome.get(name);
+            (r != null ? r : byOutcome.computeIfAbsent(name, n -> new Recorder(3))).recordValue(micros);
+        }
         counter.record(outcome, error);
         health.record(error == null && outcome != null, now);
         permits.release();
@@ -61,7 +74,11 @@ final class Phase {
                     break;
                 }
                 if (head.expire()) {
-                    latency.recordValue(Math.max(0, (now - head.latencyOriginNanos) / 1000));
+                    long micros = Math.max(0, (now - head.latencyOriginNanos) / 1000);
+                    latency.recordValue(micros);
+                    if (byOutcome != null) {
+                        byOutcome.computeIfAbsent(LoadRunner.TIMEOUT, n -> new Recorder(3)).recordValue(micros);
+                    }
                     counter.recordTimeout();
                     health.record(false, now);
                     permits.release();
@@ -71,6 +88,15 @@ final class Phase {
             inFlight.pollFirst();
         }
         return expired;
+    }
+
+    /** The latency of each outcome, once every request has ended; empty when not asked for. */
+    Map<String, Histogram> latencyByOutcome() {
+        Map<String, Histogram> result = new TreeMap<>();
+        if (byOutcome != null) {
+            byOutcome.forEach((name, recorder) -> result.put(name, recorder.getIntervalHistogram()));
+        }
+        return result;
     }
 
     /**

@@ -8,13 +8,14 @@ import java.util.List;
 /**
  * How the {@link LoadRunner} runs, apart from the load itself: the request timeout, the interval of the time series,
  * where to draw the progress line (null: nowhere), the signal that stops a run early, an optional HdrHistogram
- * interval log, and the gauges sampled each interval.
+ * interval log, the gauges sampled each interval, and whether to keep a latency histogram per outcome as well (a
+ * pattern whose requests are of different kinds, reads and writes, say: it costs a map lookup per request).
  *
  * @param requestTimeout a request that has not completed this long after it was issued (plus a margin, see
  *     {@link #expiryNanos()}) is counted as {@value LoadRunner#TIMEOUT}; should be the client's own command timeout
  */
 public record RunnerSettings(Duration requestTimeout, Duration interval, PrintStream progress, StopSignal stop, Path hlog,
-        List<Gauge> gauges) {
+        List<Gauge> gauges, boolean latencyByOutcome) {
 
     public RunnerSettings {
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -29,27 +30,31 @@ public record RunnerSettings(Duration requestTimeout, Duration interval, PrintSt
 
     /** One-second series, no progress line, no log, no gauges. */
     public static RunnerSettings of(Duration requestTimeout) {
-        return new RunnerSettings(requestTimeout, Duration.ofSeconds(1), null, new StopSignal(), null, List.of());
+        return new RunnerSettings(requestTimeout, Duration.ofSeconds(1), null, new StopSignal(), null, List.of(), false);
     }
 
     public RunnerSettings withProgress(PrintStream out) {
-        return new RunnerSettings(requestTimeout, interval, out, stop, hlog, gauges);
+        return new RunnerSettings(requestTimeout, interval, out, stop, hlog, gauges, latencyByOutcome);
     }
 
     public RunnerSettings withInterval(Duration value) {
-        return new RunnerSettings(requestTimeout, value, progress, stop, hlog, gauges);
+        return new RunnerSettings(requestTimeout, value, progress, stop, hlog, gauges, latencyByOutcome);
     }
 
     public RunnerSettings withStop(StopSignal value) {
-        return new RunnerSettings(requestTimeout, interval, progress, value, hlog, gauges);
+        return new RunnerSettings(requestTimeout, interval, progress, value, hlog, gauges, latencyByOutcome);
     }
 
     public RunnerSettings withHlog(Path value) {
-        return new RunnerSettings(requestTimeout, interval, progress, stop, value, gauges);
+        return new RunnerSettings(requestTimeout, interval, progress, stop, value, gauges, latencyByOutcome);
     }
 
     public RunnerSettings withGauges(List<Gauge> value) {
-        return new RunnerSettings(requestTimeout, interval, progress, stop, hlog, value);
+        return new RunnerSettings(requestTimeout, interval, progress, stop, hlog, value, latencyByOutcome);
+    }
+
+    public RunnerSettings withLatencyByOutcome(boolean value) {
+        return new RunnerSettings(requestTimeout, interval, progress, stop, hlog, gauges, value);
     }
 
     /**

@@ -29,6 +29,11 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     }
 
     public static EmbeddedRedisCluster start(RedisBinary binary, int instances) {
+        return start(binary, instances, List.of());
+    }
+
+    /** A cluster whose nodes also get {@code extraArgs} (for example {@code --appendonly yes}). */
+    public static EmbeddedRedisCluster start(RedisBinary binary, int instances, List<String> extraArgs) {
         if (instances < 3) {
             throw new IllegalArgumentException("a Redis Cluster needs at least 3 nodes, was " + instances);
         }
@@ -44,12 +49,14 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         try {
             for (int i = 0; i < instances; i++) {
                 Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-                nodes.add(EmbeddedRedis.start(binary, EmbeddedRedis.freePort(), nodeDir, List.of(
+                List<String> args = new ArrayList<>(List.of(
                         "--cluster-enabled", "yes",
                         "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
                         "--cluster-node-timeout", "2000",
                         "--repl-diskless-sync-delay", "0",
-                        "--cluster-announce-ip", EmbeddedRedis.HOST), false));
+                        "--cluster-announce-ip", EmbeddedRedis.HOST));
+                args.addAll(extraArgs);
+                nodes.add(EmbeddedRedis.start(binary, EmbeddedRedis.freePort(), nodeDir, args, false));
             }
             cluster = new EmbeddedRedisCluster(nodes, masters, dir);
             cluster.assemble();

@@ -88,7 +88,20 @@ public final class LuaScript {
      * works on a connection that batches writes.
      */
     public <T> CompletionStage<T> run(RedisConnection connection, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        RedisClusterAsyncCommands<byte[], byte[]> redis = connection.async();
+        return run(connection.async(), connection::flush, type, keys, args);
+    }
+
+    /**
+     * Runs the script on {@code redis}, a connection that writes at once (auto-flush on), such as the node connection of
+     * {@link RedisConnection#nodeOf}; EVAL on NOSCRIPT as above.
+     */
+    public <T> CompletionStage<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, ScriptOutputType type, byte[][] keys,
+            byte[]... args) {
+        return run(redis, () -> { }, type, keys, args);
+    }
+
+    private <T> CompletionStage<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, Runnable flush, ScriptOutputType type,
+            byte[][] keys, byte[]... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(sha, type, keys, args).whenComplete((value, error) -> {
             if (error == null) {
@@ -101,7 +114,7 @@ public final class LuaScript {
                         result.completeExceptionally(unwrap(retryError));
                     }
                 });
-                connection.flush();
+                flush.run();
             } else {
                 result.completeExceptionally(unwrap(error));
             }

@@ -1,7 +1,11 @@
 package dev.backendpatterns.common.redis;
 
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
 /**
  * One Lettuce connection (standalone or cluster) with binary keys and values, seen through the command set
@@ -24,6 +28,23 @@ public final class RedisConnection implements AutoCloseable {
 
     public RedisClusterAsyncCommands<byte[], byte[]> async() {
         return commands;
+    }
+
+    /**
+     * The commands of the one node that holds {@code key}: the connection itself on a standalone server; on a cluster,
+     * the connection to the master of the key's slot. WAIT and WAITAOF count the writes of the connection they are
+     * sent on, so a write that must be waited for goes through this connection, and so does its WAIT.
+     */
+    @SuppressWarnings("unchecked")
+    public RedisClusterAsyncCommands<byte[], byte[]> nodeOf(byte[] key) {
+        if (!(connection instanceof StatefulRedisClusterConnection<?, ?> cluster)) {
+            return commands;
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            throw new IllegalStateException("no master serves the slot of this key");
+        }
+        return ((StatefulRedisConnection<byte[], byte[]>) cluster.getConnection(master.getNodeId())).async();
     }
 
     /** Buffers commands until {@link #flush()}. */

@@ -70,6 +70,15 @@ public final class RedisTarget implements Backend {
 
     /** Connects to the endpoint the options name, starting an embedded server or cluster when they name none. */
     public static RedisTarget open(RedisEndpointOptions options, ServerOptions servers, PrintStream log) {
+        return open(options, servers, log, List.of());
+    }
+
+    /**
+     * As {@link #open(RedisEndpointOptions, ServerOptions, PrintStream)}; an embedded server or cluster also gets
+     * {@code embeddedArgs} ({@code --appendonly yes} for a pattern that needs persistence). An external server is used
+     * as it is.
+     */
+    public static RedisTarget open(RedisEndpointOptions options, ServerOptions servers, PrintStream log, List<String> embeddedArgs) {
         options.validate(servers);
         Duration timeout = servers.timeout();
         if (!options.embedded()) {
@@ -82,7 +91,7 @@ public final class RedisTarget implements Backend {
         RedisBinary binary = RedisBinary.locate();
         long started = System.nanoTime();
         if (servers.cluster()) {
-            EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(binary, servers.instances());
+            EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(binary, servers.instances(), embeddedArgs);
             log.printf("started an embedded Redis Cluster: %d nodes (%d masters) of %s on %s in %d ms%n",
                     servers.instances(), cluster.masters(), binary, cluster.seeds(), elapsedMillis(started));
             try {
@@ -93,7 +102,7 @@ public final class RedisTarget implements Backend {
                 throw e;
             }
         }
-        EmbeddedRedis server = EmbeddedRedis.start(binary);
+        EmbeddedRedis server = EmbeddedRedis.start(binary, embeddedArgs);
         log.printf("started an embedded %s on %s in %d ms%n", binary, server.address(), elapsedMillis(started));
         try {
             return connectStandalone(uriOf(server.uri(), timeout), server, "embedded Redis " + server.address(), timeout);

@@ -1,6 +1,7 @@
 package dev.backendpatterns.common.report;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.backendpatterns.common.load.Measurement;
 import dev.backendpatterns.common.load.SeriesPoint;
@@ -13,16 +14,19 @@ import org.HdrHistogram.Histogram;
 /**
  * The one result format of the suite (JSON schema {@value #SCHEMA_VERSION}): the command and its parameters, the
  * backends that answered, what the load runner measured (outcomes that add up to the requests sent, errors by kind,
- * throughput, latency and, in open loop, the client's dispatch lag), memory, the time series, the pattern's own
+ * throughput, latency and, in open loop, the client's dispatch lag; per outcome when the pattern asked), memory, the time series, the pattern's own
  * figures (at the top level, next to the common ones), every histogram whole, and the machine. {@code complete} is
  * false when the run was stopped early or aborted, and {@code stopReason} says why.
  */
 @JsonPropertyOrder({"schema_version", "pattern", "command_line", "parameters", "backends", "complete", "stop_reason",
-        "requests", "outcomes", "errors", "elapsed_s", "throughput_per_s", "latency_us", "dispatch_lag_us", "memory"})
+        "requests", "outcomes", "errors", "elapsed_s", "throughput_per_s", "latency_us", "dispatch_lag_us",
+        "latency_by_outcome_us", "memory"})
 public record RunResult(int schemaVersion, String pattern, List<String> commandLine, Parameters parameters,
         List<BackendReport> backends, boolean complete, String stopReason, long requests, Map<String, Long> outcomes,
         Map<String, Long> errors, double elapsedS, double throughputPerS, LatencySummary latencyUs,
-        LatencySummary dispatchLagUs, MemoryReport memory, @JsonAnyGetter Map<String, Object> figures,
+        LatencySummary dispatchLagUs, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, LatencySummary> latencyByOutcomeUs,
+        MemoryReport memory,
+        @JsonAnyGetter Map<String, Object> figures,
         List<SeriesPoint> series, Map<String, String> histograms, Machine machine) {
 
     public static final int SCHEMA_VERSION = 2;
@@ -49,7 +53,17 @@ public record RunResult(int schemaVersion, String pattern, List<String> commandL
                 measurement.stopReason(), measurement.sent(), measurement.outcomes(), measurement.errors(),
                 Math.round(measurement.elapsedSeconds() * 1000) / 1000.0,
                 Math.round(measurement.throughputPerSecond() * 10) / 10.0, LatencySummary.of(measurement.latencyMicros()),
-                lag == null ? null : LatencySummary.of(lag), memory, figures, measurement.series(), encoded, Machine.current());
+                lag == null ? null : LatencySummary.of(lag), byOutcome(measurement), memory, figures, measurement.series(), encoded,
+                Machine.current());
+    }
+
+    private static Map<String, LatencySummary> byOutcome(Measurement measurement) {
+        if (measurement.latencyByOutcome().isEmpty()) {
+            return null;
+        }
+        Map<String, LatencySummary> summaries = new LinkedHashMap<>();
+        measurement.latencyByOutcome().forEach((name, h) -> summaries.put(name, LatencySummary.of(h)));
+        return summaries;
     }
 
     /** The request latency histogram, decoded. */

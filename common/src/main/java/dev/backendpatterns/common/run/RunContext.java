@@ -71,8 +71,13 @@ public final class RunContext {
 
     /** A load runner with this request timeout, the run's interval, progress line, stop signal and interval log. */
     public LoadRunner runner(Duration requestTimeout, List<Gauge> gauges) {
-        return new LoadRunner(new RunnerSettings(requestTimeout, output.interval(), output.progress() ? err : null, stop,
-                output.hlog(), gauges));
+        return new LoadRunner(settings(requestTimeout, gauges));
+    }
+
+    /** The settings {@link #runner} uses, for a pattern that changes one of them (latency by outcome, say). */
+    public RunnerSettings settings(Duration requestTimeout, List<Gauge> gauges) {
+        return new RunnerSettings(requestTimeout, output.interval(), output.progress() ? err : null, stop, output.hlog(), gauges,
+                false);
     }
 
     /** Runs {@code plan} (warm-up first) and reads every backend's memory right after. */

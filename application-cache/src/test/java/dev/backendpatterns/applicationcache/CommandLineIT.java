@@ -1,0 +1,55 @@
+package dev.backendpatterns.applicationcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backendpatterns.common.testing.JarRun;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The runnable jar as a user runs it: the reference's command lines, and bad input given one line and exit code 2. */
+class CommandLineIT {
+    private static final Path JAR = Path.of("target", "application-cache.jar");
+
+    private static JarRun run(String... args) throws Exception {
+        return JarRun.of(JAR, args);
+    }
+
+    private static void assertOneClearLine(JarRun r, String expected) {
+        r.assertOneClearLine(2, expected);
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCodeTwo() throws Exception {
+        assertOneClearLine(run("r-filter", "--position", "0"), "--position must be between 1 and 64");
+        assertOneClearLine(run("r_filter", "-bits=1000000000000000"), "needs");
+        assertOneClearLine(run("r-filter", "--algorithm=cuckoo"), "unknown algorithm 'cuckoo'");
+        assertOneClearLine(run("r-filter", "--hash=md5"), "unknown hash 'md5'");
+        assertOneClearLine(run("cache-invalidation", "--failure-rate", "2", "--duration=1s"), "--failure-rate must be between 0 and 1");
+        assertOneClearLine(run("cache-invalidation", "--strategy=hope"), "unknown strategy 'hope'");
+        assertOneClearLine(run("cache_invalidation", "--wait=sometimes"), "--wait takes wait, waitaof or none");
+    }
+
+    @Test
+    void theReferencesScenarioShowsTheStaleReadThenItsFix() throws Exception {
+        JarRun r = run("cache_invalidation");
+        assertEquals(0, r.exit(), r.toString());
+        int ng = r.out().indexOf("[NG]");
+        int ok = r.out().indexOf("[OK]");
+        assertTrue(ng >= 0 && ok > ng, "[NG] without invalidation, then [OK] with it: " + r.out());
+    }
+
+    @Test
+    void waitaofOnAServerWithoutItIsOneClearLine() throws Exception {
+        JarRun r = run("cache-invalidation", "-cluster", "--wait=waitaof", "--requests=10");
+        if (r.exit() == 0) {
+            assertTrue(r.out().contains("cache-invalidation on"), "this server has WAITAOF (Valkey or Redis 7.2+): " + r.out());
+            return;
+        }
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--wait=waitaof needs Redis 7.2+ or Valkey"), r.err());
+        assertEquals(1, r.errLines().stream().filter(l -> l.startsWith("cache-invalidation:")).count(), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+}

@@ -1,0 +1,14 @@
+package dev.backendpatterns.benchmarks;
+
+/** One filter built for a comparison: add, query, its size, and the false-positive rate its own design predicts. */
+interface FilterUnderTest {
+    void add(long key);
+
+    boolean mayContain(long key);
+
+    long bits();
+
+    long memoryBytes();
+
+    double expectedFalsePositiveRate(long keys);
+}

@@ -1,0 +1,32 @@
+package dev.backendpatterns.benchmarks;
+
+import dev.backendpatterns.common.filter.KeyHash;
+import dev.backendpatterns.common.filter.MembershipFilter;
+
+/** One of the suite's filters; a key goes through MurmurHash3's finalizer first, the mixing FastFilter does inside. */
+record SuiteFilter(MembershipFilter filter) implements FilterUnderTest {
+    @Override
+    public void add(long key) {
+        filter.add(KeyHash.mix(key));
+    }
+
+    @Override
+    public boolean mayContain(long key) {
+        return filter.mightContain(KeyHash.mix(key));
+    }
+
+    @Override
+    public long bits() {
+        return filter.bits();
+    }
+
+    @Override
+    public long memoryBytes() {
+        return filter.memoryBytes();
+    }
+
+    @Override
+    public double expectedFalsePositiveRate(long keys) {
+        return filter.expectedFalsePositiveRate(keys);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.backendpatterns.common.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FilterTest {
+    private static final int KEYS = 100_000;
+    private static final int PROBES = 2_000_000;
+
+    static Stream<Arguments> filters() {
+        BiFunction<Long, Integer, MembershipFilter> bloom = BloomFilter::new;
+        BiFunction<Long, Integer, MembershipFilter> blocked = BlockedBloomFilter::new;
+        return Stream.of(Arguments.of("bloom", bloom), Arguments.of("blocked", blocked));
+    }
+
+    private static long key(long i) {
+        return KeyHash.mix(i * 0x9E3779B97F4A7C15L + 12345);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filters")
+    void neverAFalseNegativeAndFalsePositivesAsTheFormulaSays(String name, BiFunction<Long, Integer, MembershipFilter> make) {
+        for (int bitsPerKey : new int[] {6, 10, 16}) {
+            int k = Math.min(BlockedBloomFilter.MAX_POSITIONS, (int) Math.round(bitsPerKey * Math.log(2)));
+            MembershipFilter filter = make.apply((long) KEYS * bitsPerKey, k);
+            for (int i = 0; i < KEYS; i++) {
+                filter.add(key(i));
+            }
+            for (int i = 0; i < KEYS; i++) {
+                assertTrue(filter.mightContain(key(i)), name + ": false negative for key " + i);
+            }
+            long falsePositives = 0;
+            for (long i = KEYS; i < KEYS + PROBES; i++) {
+                falsePositives += filter.mightContain(key(i)) ? 1 : 0;
+            }
+            double measured = (double) falsePositives / PROBES;
+            double expected = filter.expectedFalsePositiveRate(KEYS);
+            double sigma = Math.sqrt(expected * (1 - expected) / PROBES);
+            assertTrue(Math.abs(measured - expected) < 5 * sigma + 0.03 * expected,
+                    name + " at " + bitsPerKey + " bits per key: measured " + measured + ", formula " + expected);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filters")
+    void memoryIsOneBitPerPosition(String name, BiFunction<Long, Integer, MembershipFilter> make) {
+        long bits = 10_000_000;
+        MembershipFilter filter = make.apply(bits, 7);
+        assertTrue(filter.bits() >= bits && filter.bits() < bits + 512, name + ": " + filter.bits());
+        assertTrue(Math.abs(filter.memoryBytes() - bits / 8.0) < 0.01 * bits / 8, name + ": " + filter.memoryBytes() + " bytes");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filters")
+    void concurrentAddsAndQueriesLoseNothing(String name, BiFunction<Long, Integer, MembershipFilter> make) throws Exception {
+        int threads = 4;
+        int perThread = 200_000;
+        MembershipFilter filter = make.apply((long) threads * perThread * 10, 7);
+        // each writer publishes how far it got; a reader may only rely on keys published before it looked
+        AtomicLongArray published = new AtomicLongArray(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> readers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int writer = t;
+            pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    filter.add(key((long) writer * perThread + i));
+                    published.set(writer, i + 1);
+                }
+                return null;
+            });
+            readers.add(pool.submit(() -> {
+                start.await();
+                SplittableRandom random = new SplittableRandom(writer);
+                long misses = 0;
+                for (int n = 0; n < 300_000; n++) {
+                    long done = published.get(writer);
+                    if (done > 0) {
+                        long i = random.nextLong(done);
+                        misses += filter.mightContain(key((long) writer * perThread + i)) ? 0 : 1;
+                    }
+                }
+                return misses;
+            }));
+        }
+        start.countDown();
+        for (Future<Long> reader : readers) {
+            assertEquals(0L, reader.get(60, TimeUnit.SECONDS), name + ": a key added before the query was missed");
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+        for (long i = 0; i < (long) threads * perThread; i++) {
+            assertTrue(filter.mightContain(key(i)), name + ": lost key " + i);
+        }
+    }
+
+    @Test
+    void aBlockedFilterPaysForItsSpeedInFalsePositives() {
+        BloomFilter classic = new BloomFilter(1_000_000, 7);
+        BlockedBloomFilter blocked = new BlockedBloomFilter(1_000_000, 7);
+        assertTrue(blocked.expectedFalsePositiveRate(100_000) > classic.expectedFalsePositiveRate(100_000));
+    }
+
+    @Test
+    void aSnapshotRebuildsTheSameFilter() {
+        BloomFilter filter = new BloomFilter(100_000, 5);
+        for (int i = 0; i < 5_000; i++) {
+            filter.add(key(i));
+        }
+        BloomFilter copy = BloomFilter.fromWords(filter.snapshot(), 5);
+        for (long i = 0; i < 50_000; i++) {
+            assertEquals(filter.mightContain(key(i)), copy.mightContain(key(i)));
+        }
+    }
+
+    @Test
+    void nonsenseSizesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BloomFilter(0, 3));
+        assertThrows(IllegalArgumentException.class, () -> new BloomFilter(1000, 0));
+        assertThrows(IllegalArgumentException.class, () -> new BlockedBloomFilter(1000, BlockedBloomFilter.MAX_POSITIONS + 1));
+        assertThrows(IllegalArgumentException.class, () -> new BloomFilter(BitWords.MAX_BITS + 1, 3));
+    }
+
+    @Test
+    void theHashesAreTheLibrariesOwn() {
+        assertEquals(0xef46db3751d8e999L, KeyHash.XX.hash(new byte[0]), "XXH64 of nothing, seed 0");
+        assertEquals(KeyHash.XX, KeyHash.parse("xxhash"));
+        assertEquals(KeyHash.FARM, KeyHash.parse("farm"));
+        assertFalse(KeyHash.MURMUR3.hash("a") == KeyHash.MURMUR3.hash("b"));
+        assertThrows(IllegalArgumentException.class, () -> KeyHash.parse("md5"));
+    }
+}
