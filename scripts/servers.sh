@@ -8,15 +8,15 @@
 #   scripts/servers.sh status kafka
 #   scripts/servers.sh stop kafka
 #
-# KIND: redis, redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster.
+# KIND: redis, redis-durable (append-only file, fsync always), redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster.
 # Needs the built jars (./mvnw -B -q package -DskipTests): any module's runnable jar carries the launchers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/servers.sh start|status|stop|endpoints redis|redis-cluster|kafka|kafka-cluster|cassandra|cassandra-cluster" >&2; exit 2; }
+usage() { echo "usage: scripts/servers.sh start|status|stop|endpoints redis|redis-durable|redis-cluster|kafka|kafka-cluster|cassandra|cassandra-cluster" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 action=$1 kind=$2
-case "$kind" in redis|redis-cluster|kafka|kafka-cluster|cassandra|cassandra-cluster) ;; *) usage ;; esac
+case "$kind" in redis|redis-durable|redis-cluster|kafka|kafka-cluster|cassandra|cassandra-cluster) ;; *) usage ;; esac
 state=${BP_STATE_DIR:-$HOME/.local/state/backend-patterns}/$kind
 jar=$(ls rate-limiter/target/rate-limiter.jar 2>/dev/null || true)
 

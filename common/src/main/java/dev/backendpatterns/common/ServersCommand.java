@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,17 +32,17 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --kafka=...}), with the time to ready and the memory of the servers in {@code <state-dir>/ready}.
  */
 @Command(name = "servers", mixinStandardHelpOptions = true,
-        description = "Runs embedded servers until stopped: redis, redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster.")
+        description = "Runs embedded servers until stopped: redis, redis-durable, redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster.")
 public final class ServersCommand implements Callable<Integer> {
 
     /** The kinds of server this command runs. */
-    enum Kind { REDIS, REDIS_CLUSTER, KAFKA, KAFKA_CLUSTER, CASSANDRA, CASSANDRA_CLUSTER }
+    enum Kind { REDIS, REDIS_DURABLE, REDIS_CLUSTER, KAFKA, KAFKA_CLUSTER, CASSANDRA, CASSANDRA_CLUSTER }
 
     @Parameters(index = "0", description = "run", paramLabel = "ACTION")
     String action;
 
     @Parameters(index = "1", paramLabel = "KIND", converter = KindConverter.class,
-            description = "redis, redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster")
+            description = "redis, redis-durable (append-only file, fsync always), redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster")
     Kind kind;
 
     @Option(names = "--state-dir", required = true, paramLabel = "DIR", description = "Where the servers keep their data and endpoints.")
@@ -71,8 +72,9 @@ public final class ServersCommand implements Callable<Integer> {
         String flags;
         LongSupplier rss;
         switch (kind) {
-            case REDIS -> {
-                EmbeddedRedis redis = EmbeddedRedis.start(RedisBinary.locate());
+            case REDIS, REDIS_DURABLE -> {
+                EmbeddedRedis redis = EmbeddedRedis.start(RedisBinary.locate(), kind == Kind.REDIS
+                        ? List.of() : List.of("--appendonly", "yes", "--appendfsync", "always"));
                 servers = redis;
                 flags = "--redis=" + redis.uri();
                 rss = () -> ProcessMemory.rssBytes(redis.pid());
@@ -135,7 +137,7 @@ public final class ServersCommand implements Callable<Integer> {
                 return Kind.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("unknown kind '" + value
-                        + "'; expected redis, redis-cluster, kafka, kafka-cluster, cassandra or cassandra-cluster");
+                        + "'; expected redis, redis-durable, redis-cluster, kafka, kafka-cluster, cassandra or cassandra-cluster");
             }
         }
     }

@@ -15,10 +15,13 @@ import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /** Charts that compare runs, for the README: throughput as bars, and latency percentile curves overlaid. */
 public final class ComparisonChart {
@@ -62,5 +65,25 @@ public final class ComparisonChart {
     /** Latency percentile curves, one per named histogram (microseconds), overlaid. */
     public static void percentiles(Path file, String title, Map<String, Histogram> curves, int width, int height) {
         Charts.writePng(file, List.of(Charts.percentileChart(title, curves)), width, height);
+    }
+
+    /** Curves of a value over time, one per named list of (seconds, value) points, overlaid. */
+    public static void timeline(Path file, String title, String valueLabel, Map<String, List<double[]>> curves, int width, int height) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<double[]>> curve : curves.entrySet()) {
+            XYSeries series = new XYSeries(curve.getKey(), false, true);
+            for (double[] point : curve.getValue()) {
+                series.add(point[0], point[1]);
+            }
+            data.addSeries(series);
+        }
+        NumberAxis time = new NumberAxis("time (s)");
+        time.setAutoRangeIncludesZero(true);
+        NumberAxis values = new NumberAxis(valueLabel);
+        values.setAutoRangeIncludesZero(true);
+        XYPlot plot = new XYPlot(data, time, values, null);
+        JFreeChart chart = Charts.themed(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
+        plot.setRenderer(Charts.lines());
+        Charts.writePng(file, List.of(chart), width, height);
     }
 }

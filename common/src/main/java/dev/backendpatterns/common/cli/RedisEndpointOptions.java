@@ -29,6 +29,13 @@ public final class RedisEndpointOptions {
         return o;
     }
 
+    /** Options for an external cluster with these comma-separated seeds. */
+    public static RedisEndpointOptions externalCluster(String seeds) {
+        RedisEndpointOptions o = new RedisEndpointOptions();
+        o.redisClusterSeeds = List.of(seeds.split(","));
+        return o;
+    }
+
     /** Checks the options with the shared ones; throws {@link UsageException} with a user-facing message. */
     public void validate(ServerOptions servers) {
         servers.validate();

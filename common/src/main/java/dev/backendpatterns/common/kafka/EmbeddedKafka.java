@@ -178,6 +178,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 p.put("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
                 p.put("share.coordinator.state.topic.min.isr", Integer.toString(minIsr));
                 p.put("group.initial.rebalance.delay.ms", "0");
+                // share groups (Kafka 4.2+): locks as short as 1 s may be asked per group, and a record may be released
+                // up to 10 times (the most allowed) before the broker archives it
+                p.put("group.share.min.record.lock.duration.ms", "1000");
+                p.put("group.share.delivery.count.limit", "10");
                 p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
                 StringBuilder text = new StringBuilder("# embedded Kafka node " + node.id + " of cluster " + clusterId + "\n");
                 p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
@@ -261,6 +265,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops node {@code index} (0-based) cleanly, as a planned outage; the others go on. */
     public void stopNode(int index) {
         nodes.get(index).jvm.close();
+    }
+
+    /** Kills node {@code index} (0-based) at once (SIGKILL), as a crash would: for fault tests. */
+    public void killNode(int index) {
+        nodes.get(index).jvm.kill();
     }
 
     @Override

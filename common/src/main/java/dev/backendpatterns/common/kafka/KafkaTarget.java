@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,8 +19,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -105,7 +110,7 @@ public final class KafkaTarget implements Backend {
         try {
             for (String topic : topics) {
                 warmMetadata(topic);
-                producer.partitionsFor(topic);
+                awaitProducerMetadata(producer, topic);
             }
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
@@ -113,6 +118,24 @@ public final class KafkaTarget implements Backend {
                     + ": " + e.getMessage(), e);
         }
         return producer;
+    }
+
+    /**
+     * Fetches {@code topic}'s metadata into the producer, retrying for up to 30 s: with a short {@code max.block.ms}
+     * one try may end before the broker asked knows a topic just created on another.
+     */
+    private static void awaitProducerMetadata(KafkaProducer<byte[], byte[]> producer, String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Waits (up to 30 s) until {@code topic} has a leader for every partition, as a new topic may not at once. */
@@ -152,6 +175,37 @@ public final class KafkaTarget implements Backend {
         p.putAll(common());
         p.putAll(overrides);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A share-group consumer (KIP-932) of byte arrays in {@code groupId}: explicit acknowledgement, at most
+     * {@code max.poll.records} records per poll and no prefetch ({@code share.acquire.mode=record_limit});
+     * {@code overrides} win.
+     */
+    public KafkaShareConsumer<byte[], byte[]> shareConsumer(String groupId, Map<String, Object> overrides) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        p.putAll(common());
+        p.putAll(overrides);
+        return new KafkaShareConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Sends {@code record} with {@code producer}; the stage completes in the send's callback, once the broker answered
+     * (the reference read the result before the callback ran).
+     */
+    public static CompletableFuture<RecordMetadata> send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(metadata);
+            }
+        });
+        return done;
     }
 
     /** An admin client; close it. */

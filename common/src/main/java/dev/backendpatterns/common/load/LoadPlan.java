@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * How much load to offer: either {@code requests} operations or as many as fit in {@code duration}, with at most
  * {@code inFlight} outstanding; closed loop when {@code ratePerSecond} is 0, otherwise open loop at that rate with
- * latency measured from each request's intended start. The {@code warmup} is sent first and not counted.
+ * latency measured from each request's intended start; with a {@code schedule}, open loop at the times it gives, until
+ * it ends (then {@code requests} is only an upper bound). The {@code warmup} is sent first and not counted.
  */
-public record LoadPlan(long requests, Duration duration, int inFlight, double ratePerSecond, Warmup warmup) {
+public record LoadPlan(long requests, Duration duration, int inFlight, double ratePerSecond, Warmup warmup, Schedule schedule) {
 
     public LoadPlan {
         if (duration == null) {
@@ -26,6 +27,13 @@ public record LoadPlan(long requests, Duration duration, int inFlight, double ra
         if (warmup == null) {
             throw new IllegalArgumentException("warm-up must be given (Warmup.NONE for none)");
         }
+        if (schedule != null && ratePerSecond > 0) {
+            throw new IllegalArgumentException("a plan has a rate or a schedule, not both");
+        }
+    }
+
+    public LoadPlan(long requests, Duration duration, int inFlight, double ratePerSecond, Warmup warmup) {
+        this(requests, duration, inFlight, ratePerSecond, warmup, null);
     }
 
     /** {@code requests} requests, closed loop, no warm-up. */
@@ -43,23 +51,28 @@ public record LoadPlan(long requests, Duration duration, int inFlight, double ra
     }
 
     public boolean openLoop() {
-        return ratePerSecond > 0;
+        return ratePerSecond > 0 || schedule != null;
+    }
+
+    /** This plan, open loop at the times {@code value} gives (and no warm-up: a schedule is one pass). */
+    public LoadPlan withSchedule(Schedule value) {
+        return new LoadPlan(requests, duration, inFlight, 0, Warmup.NONE, value);
     }
 
     public LoadPlan withWarmup(Warmup value) {
-        return new LoadPlan(requests, duration, inFlight, ratePerSecond, value);
+        return new LoadPlan(requests, duration, inFlight, ratePerSecond, value, schedule);
     }
 
     public LoadPlan withInFlight(int limit) {
-        return new LoadPlan(requests, duration, limit, ratePerSecond, warmup);
+        return new LoadPlan(requests, duration, limit, ratePerSecond, warmup, schedule);
     }
 
     public LoadPlan withRate(double perSecond) {
-        return new LoadPlan(requests, duration, inFlight, perSecond, warmup);
+        return new LoadPlan(requests, duration, inFlight, perSecond, warmup, schedule);
     }
 
     /** The plan of the warm-up phase: the same concurrency and rate, for the warm-up's requests or time. */
     LoadPlan warmupPhase() {
-        return new LoadPlan(warmup.requests(), warmup.duration(), inFlight, ratePerSecond, Warmup.NONE);
+        return new LoadPlan(warmup.requests(), warmup.duration(), inFlight, ratePerSecond, Warmup.NONE, null);
     }
 }

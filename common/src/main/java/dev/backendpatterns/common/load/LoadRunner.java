@@ -71,7 +71,8 @@ public final class LoadRunner {
         boolean open = plan.openLoop();
         Phase phase = new Phase(plan.inFlight(), expiryNanos, open, measured && settings.latencyByOutcome());
         long limit = plan.timed() ? Long.MAX_VALUE : plan.requests();
-        double intervalNanos = open ? 1e9 / plan.ratePerSecond() : 0;
+        double intervalNanos = plan.ratePerSecond() > 0 ? 1e9 / plan.ratePerSecond() : 0;
+        Schedule schedule = plan.schedule();
         StopSignal stop = settings.stop();
 
         long start = System.nanoTime();
@@ -79,6 +80,9 @@ public final class LoadRunner {
         long sent = 0;
         int unflushed = 0;
         String stopReason = skipReason;
+        if (schedule != null) {
+            schedule.started(start);
+        }
         IntervalSampler sampler = new IntervalSampler(phase, settings, plan, label, start, measured);
         try {
             while (sent < limit && stopReason == null) {
@@ -90,7 +94,15 @@ public final class LoadRunner {
                 }
                 long intended = 0;
                 if (open) {
-                    intended = start + (long) (sent * intervalNanos);
+                    if (schedule != null) {
+                        long due = schedule.dueNanos(sent);
+                        if (due == Schedule.END) {
+                            break;
+                        }
+                        intended = start + due;
+                    } else {
+                        intended = start + (long) (sent * intervalNanos);
+                    }
                     if (intended >= deadline) {
                         break;
                     }

@@ -9,15 +9,15 @@ import org.HdrHistogram.Histogram;
  * The account of a messaging run (see {@link DeliveryTracker}). Deliveries are counted per subscriber: a message of
  * fan-out 3 that reached all three is 3 deliveries. {@code lost} = {@code expectedDeliveries} minus the deliveries of
  * acknowledged messages that arrived; {@code deliveredUnacknowledged} counts deliveries of messages whose publish
- * failed or was never acknowledged (a broker may deliver what it could not confirm). {@code outOfOrder} is null when
- * order was not tracked.
+ * failed or was never acknowledged (a broker may deliver what it could not confirm). {@code unconfirmed} counts publishes
+ * neither acknowledged nor failed when the report was taken. {@code outOfOrder} is null when order was not tracked.
  */
-public record DeliveryReport(long published, long acknowledged, long publishFailed, Map<String, Long> publishErrors,
+public record DeliveryReport(long published, long acknowledged, long publishFailed, long unconfirmed, Map<String, Long> publishErrors,
         long expectedDeliveries, long delivered, long deliveredUnacknowledged, long lost, long duplicates, Long outOfOrder,
         long malformed, Histogram publishLatencyMicros, Histogram endToEndLatencyMicros) {
 
     public DeliveryReport {
-        if (lost < 0 || delivered < 0 || published < acknowledged) {
+        if (lost < 0 || delivered < 0 || published != acknowledged + publishFailed + unconfirmed) {
             throw new IllegalStateException("inconsistent delivery account: published " + published + ", acknowledged "
                     + acknowledged + ", delivered " + delivered + ", lost " + lost);
         }
@@ -30,6 +30,7 @@ public record DeliveryReport(long published, long acknowledged, long publishFail
         f.put("published", published);
         f.put("acknowledged", acknowledged);
         f.put("publish_failed", publishFailed);
+        f.put("unconfirmed", unconfirmed);
         if (!publishErrors.isEmpty()) {
             f.put("publish_errors", publishErrors);
         }

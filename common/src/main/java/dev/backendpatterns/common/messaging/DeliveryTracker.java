@@ -36,6 +36,7 @@ public final class DeliveryTracker {
     private final Map<Long, Long>[] lastSequence;
     private final LongAdder published = new LongAdder();
     private final LongAdder acknowledgedCount = new LongAdder();
+    private final LongAdder failedCount = new LongAdder();
     private final LongAdder expectedDeliveries = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder uniqueDeliveries = new LongAdder();
@@ -93,6 +94,7 @@ public final class DeliveryTracker {
 
     /** The publish failed: the message is not expected anywhere. */
     public void failed(MessageStamp stamp, Throwable error) {
+        failedCount.increment();
         publishErrors.computeIfAbsent(describe(error), k -> new LongAdder()).increment();
     }
 
@@ -137,13 +139,19 @@ public final class DeliveryTracker {
         return Math.max(0, expectedDeliveries.sum() - uniqueDeliveries.sum());
     }
 
+    /** Publishes the broker has neither acknowledged nor failed yet. */
+    public long unconfirmed() {
+        return published.sum() - acknowledgedCount.sum() - failedCount.sum();
+    }
+
     /**
-     * Waits until every acknowledged message was delivered as often as expected, or {@code drain} has passed; returns
-     * whether everything arrived. Call once publishing has ended.
+     * Waits until every publish was answered (acknowledged or failed) and every acknowledged message was delivered as
+     * often as expected, or {@code drain} has passed; returns whether everything arrived. Call once publishing has
+     * ended.
      */
     public boolean awaitDeliveries(Duration drain) {
         long deadline = System.nanoTime() + drain.toNanos();
-        while (inTransit() > 0) {
+        while (unconfirmed() > 0 || inTransit() > 0) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
@@ -173,9 +181,10 @@ public final class DeliveryTracker {
         }
         Map<String, Long> errors = new TreeMap<>();
         publishErrors.forEach((k, v) -> errors.put(k, v.sum()));
-        long pub = published.sum();
         long acked = acknowledgedCount.sum();
-        return new DeliveryReport(pub, acked, pub - acked, errors, expected, uniqueDeliveries.sum(),
+        long failed = failedCount.sum();
+        long pub = Math.max(published.sum(), acked + failed);
+        return new DeliveryReport(pub, acked, failed, pub - acked - failed, errors, expected, uniqueDeliveries.sum(),
                 uniqueDeliveries.sum() - deliveredOfAcknowledged, expected - deliveredOfAcknowledged, duplicates.sum(),
                 trackOrder ? outOfOrder.sum() : null, malformed.sum(), publishLatencyTotal.copy(),
                 endToEndLatencyTotal.copy());

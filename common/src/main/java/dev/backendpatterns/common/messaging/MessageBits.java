@@ -7,14 +7,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * A set of message indexes as a bit per message, in chunks allocated as indexes arrive, safe for concurrent adds
  * without a lock: one bit per message keeps the tracker small at millions of messages per run.
  */
-final class MessageBits {
+public final class MessageBits {
     private static final int CHUNK_BITS_LOG2 = 18; // 256 Ki messages, 32 KiB per chunk
     private static final int WORDS_PER_CHUNK = (1 << CHUNK_BITS_LOG2) / 64;
 
     private volatile AtomicLongArray[] chunks = new AtomicLongArray[16];
 
     /** Adds {@code index}; true if it was not there yet. */
-    boolean add(long index) {
+    public boolean add(long index) {
         AtomicLongArray chunk = chunk(index >>> CHUNK_BITS_LOG2);
         int word = (int) ((index >>> 6) & (WORDS_PER_CHUNK - 1));
         long mask = 1L << (index & 63);
@@ -28,7 +28,7 @@ final class MessageBits {
         return true;
     }
 
-    boolean contains(long index) {
+    public boolean contains(long index) {
         int c = (int) (index >>> CHUNK_BITS_LOG2);
         AtomicLongArray[] all = chunks;
         if (c >= all.length || all[c] == null) {
@@ -38,7 +38,7 @@ final class MessageBits {
     }
 
     /** How many indexes this set and {@code other} both hold. */
-    long countCommon(MessageBits other) {
+    public long countCommon(MessageBits other) {
         AtomicLongArray[] mine = chunks;
         AtomicLongArray[] theirs = other.chunks;
         long count = 0;

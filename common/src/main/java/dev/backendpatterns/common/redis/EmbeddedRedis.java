@@ -24,10 +24,13 @@ public final class EmbeddedRedis implements AutoCloseable {
     private final int port;
     private final Path directory;
     private final List<ServerLog> logs;
-    private final boolean ownsDirectory;
+    private final List<String> extraArgs;
+    private boolean ownsDirectory;
 
-    private EmbeddedRedis(RedisBinary binary, Process process, int port, Path directory, Path logFile, boolean ownsDirectory) {
+    private EmbeddedRedis(RedisBinary binary, Process process, int port, Path directory, Path logFile, List<String> extraArgs,
+            boolean ownsDirectory) {
         this.binary = binary;
+        this.extraArgs = List.copyOf(extraArgs);
         this.process = process;
         this.port = port;
         this.directory = directory;
@@ -80,7 +83,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + binary.path() + ": " + e.getMessage(), e);
         }
-        EmbeddedRedis server = new EmbeddedRedis(binary, process, port, directory, log, ownsDirectory);
+        EmbeddedRedis server = new EmbeddedRedis(binary, process, port, directory, log, extraArgs, ownsDirectory);
         server.awaitReady();
         return server;
     }
@@ -158,6 +161,19 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** Kills the server at once (SIGKILL), as a crash would: for fault tests. */
     public void kill() {
         ServerProcesses.kill(process);
+    }
+
+    /**
+     * After {@link #kill}: a new server on the same port and directory with the same arguments, so that it loads what
+     * this one persisted (a crash-recovery test). The new server takes over the directory.
+     */
+    public EmbeddedRedis restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("restart a server only once it is gone (kill it first)");
+        }
+        EmbeddedRedis next = start(binary, port, directory, extraArgs, ownsDirectory);
+        ownsDirectory = false;
+        return next;
     }
 
     @Override

@@ -6,6 +6,10 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One Lettuce connection (standalone or cluster) with binary keys and values, seen through the command set
@@ -55,6 +59,23 @@ public final class RedisConnection implements AutoCloseable {
 
     public void flush() {
         connection.flushCommands();
+    }
+
+    /**
+     * Flushes and waits for {@code stage}, a command of this connection, for up to a minute: for the few calls made
+     * outside a measured run (setting up, replaying, cleaning up). Failures become IllegalStateException.
+     */
+    public <T> T await(CompletionStage<T> stage) {
+        flush();
+        try {
+            return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Redis: " + (cause instanceof TimeoutException ? "no answer within 60 s" : cause.getMessage()), cause);
+        }
     }
 
     @Override

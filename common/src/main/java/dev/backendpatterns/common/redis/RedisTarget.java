@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The Redis a run talks to, standalone or cluster, external or embedded (started here and stopped on
@@ -52,6 +53,8 @@ public final class RedisTarget implements Backend {
     private final StatefulRedisConnection<String, String> standaloneAdmin;
     private final StatefulRedisClusterConnection<String, String> clusterAdmin;
     private final List<RedisConnection> connections = new ArrayList<>();
+    private final List<RedisSubscriber> subscribers = new ArrayList<>();
+    private AbstractRedisClient pubSubClient;
 
     private RedisTarget(ClientResources resources, AbstractRedisClient client, EmbeddedRedis embedded,
             EmbeddedRedisCluster embeddedCluster, String description, String standaloneAddress, Duration timeout,
@@ -209,6 +212,37 @@ public final class RedisTarget implements Backend {
         return connection;
     }
 
+    /**
+     * A sharded pub/sub subscriber whose messages go to {@code handler}. Unlike the command connections, its client
+     * reconnects by itself (a subscriber replays nothing: it only listens again) and, on a cluster, refreshes the
+     * topology every 5 s, so that it follows a failover; see {@link RedisSubscriber}.
+     */
+    public RedisSubscriber subscriber(BiConsumer<String, byte[]> handler) {
+        synchronized (connections) {
+            if (pubSubClient == null) {
+                pubSubClient = client instanceof RedisClusterClient ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources, uris.get(0));
+                if (pubSubClient instanceof RedisClusterClient cluster) {
+                    ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+                    bounded(options, timeout);
+                    options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enablePeriodicRefresh(Duration.ofSeconds(5))
+                                    .enableAllAdaptiveRefreshTriggers().build());
+                    cluster.setOptions(options.build());
+                } else {
+                    ClientOptions.Builder options = ClientOptions.builder();
+                    bounded(options, timeout);
+                    options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+                    ((RedisClient) pubSubClient).setOptions(options.build());
+                }
+            }
+            RedisSubscriber subscriber = new RedisSubscriber(pubSubClient instanceof RedisClusterClient cluster
+                    ? cluster.connectPubSub(ByteArrayCodec.INSTANCE) : ((RedisClient) pubSubClient).connectPubSub(ByteArrayCodec.INSTANCE),
+                    resources.eventBus(), handler);
+            subscribers.add(subscriber);
+            return subscriber;
+        }
+    }
+
     /** The addresses (with credentials) this target was opened with: the server, or the cluster's seeds. */
     public List<RedisURI> uris() {
         return uris;
@@ -310,6 +344,11 @@ public final class RedisTarget implements Backend {
     @Override
     public void close() {
         synchronized (connections) {
+            subscribers.forEach(RedisSubscriber::close);
+            subscribers.clear();
+            if (pubSubClient != null) {
+                pubSubClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
             for (RedisConnection c : connections) {
                 try {
                     c.close();

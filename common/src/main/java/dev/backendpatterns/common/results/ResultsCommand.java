@@ -57,10 +57,11 @@ public final class ResultsCommand implements Callable<Integer> {
         String section;
 
         @Option(names = "--columns", required = true, paramLabel = "SPEC",
-                description = "Header=json.path[:format],... with format n, n0, mib or s; paths like backends.0.mode.")
+                description = "Header=json.path[:format],... with format n, n0, mib, ms (from µs), s, pct or g; paths like backends.0.mode.")
         String columns;
 
-        @Option(names = "--baseline", paramLabel = "PATH=VALUE", description = "Add a column: throughput against this row of the group.")
+        @Option(names = "--baseline", paramLabel = "PATH=VALUE[@METRIC]",
+                description = "Add a column: throughput (or METRIC) against this row of the group.")
         String baseline;
 
         @Option(names = "--group-by", defaultValue = "pattern", paramLabel = "PATH[+PATH...]")
@@ -117,9 +118,10 @@ public final class ResultsCommand implements Callable<Integer> {
     }
 
     @Command(name = "chart", mixinStandardHelpOptions = true,
-            description = "Draws results as a PNG: 'throughput' (bars) or 'percentiles' (latency curves overlaid).")
+            description = "Draws results as a PNG: 'throughput' (bars), 'percentiles' (latency curves overlaid) or 'timeline' (a "
+                    + "gauge of the time series, --value NAME, over time, one curve per result).")
     static final class Chart implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "KIND", description = "throughput or percentiles")
+        @Parameters(index = "0", paramLabel = "KIND", description = "throughput, percentiles or timeline")
         String kind;
 
         @Option(names = "--out", required = true, paramLabel = "FILE.png")
@@ -177,7 +179,23 @@ public final class ResultsCommand implements Callable<Integer> {
                     }
                     ComparisonChart.percentiles(out, title, curves, width, height);
                 }
-                default -> throw new UsageException("unknown chart '" + kind + "'; expected throughput or percentiles");
+                case "timeline" -> {
+                    Map<String, List<double[]>> curves = new LinkedHashMap<>();
+                    for (Map<String, Object> r : results) {
+                        Object points = r.get("series");
+                        UsageException.require(points instanceof List<?> l && !l.isEmpty(), "a result has no time series");
+                        List<double[]> curve = new ArrayList<>();
+                        for (Object p : (List<?>) points) {
+                            Map<String, Object> point = (Map<String, Object>) p;
+                            Object v = ResultTree.get(point, "gauges." + value);
+                            UsageException.require(v instanceof Number, "a result's time series has no gauge '" + value + "'");
+                            curve.add(new double[] {((Number) point.get("t_s")).doubleValue(), ((Number) v).doubleValue()});
+                        }
+                        curves.put(ResultTree.label(r, label), curve);
+                    }
+                    ComparisonChart.timeline(out, title, valueLabel, curves, width, height);
+                }
+                default -> throw new UsageException("unknown chart '" + kind + "'; expected throughput, percentiles or timeline");
             }
             System.out.println("chart written to " + out);
             return 0;

@@ -10,8 +10,10 @@ import java.util.Map;
  * Turns result JSON files into a Markdown table and puts it into the README between
  * {@code <!-- BEGIN name -->} and {@code <!-- END name -->}, so that the README's figures are regenerated, never
  * typed. Columns are {@code Header=json.path[:format]}, format {@code n} (integer with separators; {@code n0}: absent = 0), {@code mib}
- * (bytes as MiB), {@code s} (seconds) or none (as is). With {@code --baseline path=value} and {@code --group-by
- * path[+path...]}, a column gives each row's throughput as a multiple of its group's baseline row. With {@code --rows
+ * (bytes as MiB), {@code ms} (microseconds as milliseconds), {@code s} (seconds), {@code pct} (a fraction as a percentage, 4 digits), {@code g} (3 significant
+ * digits) or none (as is). With {@code --baseline path=value} and {@code --group-by
+ * path[+path...]}, a column gives each row's throughput as a multiple of its group's baseline row ({@code
+ * path=value@metric}: another figure than {@code throughput_per_s}). With {@code --rows
  * path}, each file's list at that path gives the rows instead of the file itself.
  *
  * <pre>scripts/results.sh table --readme README.md --section NAME
@@ -35,13 +37,19 @@ final class ResultsTable {
         Map<Object, Double> baselines = new LinkedHashMap<>();
         String baselinePath = null;
         String baselineValue = null;
+        String metric = "throughput_per_s";
         if (baseline != null) {
             String[] kv = baseline.split("=", 2);
             baselinePath = kv[0];
             baselineValue = kv[1];
+            int at = baselineValue.indexOf('@');
+            if (at >= 0) {
+                metric = baselineValue.substring(at + 1);
+                baselineValue = baselineValue.substring(0, at);
+            }
             for (Map<String, Object> r : results) {
                 if (baselineValue.equals(String.valueOf(ResultTree.get(r, baselinePath)))) {
-                    baselines.put(ResultTree.values(r, groupBy), ((Number) ResultTree.get(r, "throughput_per_s")).doubleValue());
+                    baselines.put(ResultTree.values(r, groupBy), number(r, metric));
                 }
             }
         }
@@ -64,12 +72,16 @@ final class ResultsTable {
             }
             if (baseline != null) {
                 Double base = baselines.get(ResultTree.values(r, groupBy));
-                double mine = ((Number) ResultTree.get(r, "throughput_per_s")).doubleValue();
-                out.append(' ').append(base == null ? "" : String.format(Locale.ROOT, "%.2fx", mine / base)).append(" |");
+                Double mine = number(r, metric);
+                out.append(' ').append(base == null || mine == null ? "" : String.format(Locale.ROOT, "%.2fx", mine / base)).append(" |");
             }
             out.append('\n');
         }
         return out.toString();
+    }
+
+    private static Double number(Map<String, Object> result, String path) {
+        return ResultTree.get(result, path) instanceof Number n ? n.doubleValue() : null;
     }
 
     static String replaceSection(String document, String section, String content) {
@@ -90,7 +102,10 @@ final class ResultsTable {
         return switch (format) {
             case "n", "n0" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) value).doubleValue()));
             case "mib" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue() / (1024 * 1024));
+            case "ms" -> String.format(Locale.ROOT, "%,.1f", ((Number) value).doubleValue() / 1000);
             case "s" -> String.format(Locale.ROOT, "%.1f", ((Number) value).doubleValue());
+            case "pct" -> String.format(Locale.ROOT, "%.4g%%", 100 * ((Number) value).doubleValue());
+            case "g" -> String.format(Locale.ROOT, "%.3g", ((Number) value).doubleValue());
             default -> String.valueOf(value);
         };
     }

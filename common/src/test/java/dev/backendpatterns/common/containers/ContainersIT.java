@@ -57,7 +57,7 @@ class ContainersIT {
 
     @Test
     void kafkaKeepsACommittedOffset() throws Exception {
-        try (KafkaContainer kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:4.1.1"))) {
+        try (KafkaContainer kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:4.2.1"))) {
             kafka.start();
             KafkaContract.committedOffsetIsKeptForTheGroup(KafkaTarget.of(kafka.getBootstrapServers(), Duration.ofSeconds(10)));
         }

@@ -33,6 +33,22 @@ class ResultsTableTest {
     }
 
     @Test
+    void aBaselineMayCompareAnotherFigure() {
+        Map<String, Object> ceiling = Map.of("pattern", "ceiling", "parameters", Map.of("broker", "redis"), "published_per_s", 400_000);
+        Map<String, Object> ours = Map.of("pattern", "dashboard", "parameters", Map.of("broker", "redis"), "published_per_s", 300_000,
+                "throughput_per_s", 1);
+        Map<String, Object> other = Map.of("pattern", "dashboard", "parameters", Map.of("broker", "kafka"), "published_per_s", 9);
+        assertEquals("""
+                | Pattern | Published/s | vs ceiling |
+                |---|---:|---:|
+                | ceiling | 400,000 | 1.00x |
+                | dashboard | 300,000 | 0.75x |
+                | dashboard | 9 |  |
+                """, ResultsTable.table(List.of(ceiling, ours, other), "Pattern=pattern,Published/s=published_per_s:n",
+                "pattern=ceiling@published_per_s", "parameters.broker"));
+    }
+
+    @Test
     void resultsOfSchema1ReadAsSchema2() {
         Map<String, Object> v1 = Map.of("schema_version", 1, "backend", Map.of("mode", "cluster", "kind", "redis"),
                 "memory", Map.of("server_after", Map.of("rss_bytes", 2 * 1024 * 1024)), "aborted", "server gone",
