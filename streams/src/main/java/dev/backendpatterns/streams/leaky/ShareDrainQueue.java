@@ -1,0 +1,206 @@
+package dev.backendpatterns.streams.leaky;
+
+import dev.backendpatterns.common.kafka.KafkaTarget;
+import dev.backendpatterns.common.messaging.MessageStamp;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The leaky bucket on a Kafka share group (KIP-932, Kafka 4.2+): the consumers share every partition of
+ * {@code bp-lb-<run>}, each acquiring one record per take ({@code share.acquire.mode=record_limit},
+ * {@code max.poll.records=1}) and acknowledging it explicitly: ACCEPT when processed, RELEASE when not, after which the
+ * broker delivers it again with its delivery count raised. A crashed consumer holds its acquired record until the
+ * acquisition lock ({@code share.record.lock.duration.ms}, set on the group) runs out.
+ */
+final class ShareDrainQueue implements DrainQueue {
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+
+    private final KafkaTarget target;
+    private final String topic;
+    private final String group;
+    private final int partitions;
+    private final Duration pollLimit;
+    private final Duration lock;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Worker[] workers;
+
+    ShareDrainQueue(KafkaTarget target, String run, int consumers, int partitions, int inFlight, Duration pollLimit, Duration lock) {
+        this.target = target;
+        this.topic = "bp-lb-" + run;
+        this.group = "bp-lb-" + run + "-share";
+        this.partitions = partitions;
+        this.pollLimit = pollLimit;
+        this.lock = lock;
+        short replication = (short) Math.min(3, target.describe().nodes());
+        target.createTopic(topic, partitions, replication, Map.of());
+        configureGroup();
+        this.producer = target.dispatcherProducer(inFlight, MessageStamp.BYTES, List.of(topic), Map.of());
+        this.workers = new Worker[consumers];
+        for (int i = 0; i < consumers; i++) {
+            workers[i] = new Worker(i);
+            workers[i].start();
+        }
+    }
+
+    /** The group reads from the earliest offset (the burst comes before it exists) and locks records for {@link #lock}. */
+    private void configureGroup() {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+        List<AlterConfigOp> ops = List.of(
+                new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())), AlterConfigOp.OpType.SET));
+        try (Admin admin = target.admin()) {
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot configure share group " + group + " (a Kafka 4.2 or newer with share groups "
+                    + "on is needed; the lock must lie within the broker's group.share.min/max.record.lock.duration.ms): "
+                    + cause.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> publish(long sequence, byte[] payload) {
+        return KafkaTarget.send(producer, new ProducerRecord<>(topic, (int) (sequence % partitions), null, payload)).thenApply(m -> null);
+    }
+
+    @Override
+    public void flush() {
+        // the producer sends after its linger
+    }
+
+    @Override
+    public boolean claims() {
+        return false;
+    }
+
+    @Override
+    public CompletionStage<Taken> take(int consumer, boolean claim, Function<Delivery, Verdict> verdict) {
+        return workers[consumer].take(verdict);
+    }
+
+    @Override
+    public CompletionStage<Held> stop(int consumer) {
+        return workers[consumer].crash();
+    }
+
+    @Override
+    public void remaining(LongConsumer sequences) {
+        KafkaDrainQueue.readAll(target, List.of(topic), partitions, sequences);
+    }
+
+    @Override
+    public String redelivery() {
+        return "share group: a record released is delivered again with its delivery count raised; a crashed consumer's "
+                + "record after the acquisition lock, share.record.lock.duration.ms = " + lock.toMillis() + " ms";
+    }
+
+    @Override
+    public void delete() {
+        try (Admin admin = target.admin()) {
+            admin.deleteShareGroups(List.of(group)).all().get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(topic)).all().get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete the run's share group and topic: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.close();
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    /** One member of the share group; takes and acknowledgements run on its thread. */
+    private final class Worker extends ConsumerThread {
+        private final KafkaShareConsumer<byte[], byte[]> consumer;
+        private final ArrayDeque<ConsumerRecord<byte[], byte[]>> acquired = new ArrayDeque<>();
+
+        Worker(int index) {
+            super(index, "leaky-share-consumer");
+            this.consumer = target.shareConsumer(group, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                    ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + index));
+        }
+
+        @Override
+        void subscribe() {
+            consumer.subscribe(List.of(topic));
+        }
+
+        /** Nothing: a share consumer's heartbeats run on their own, and a poll would acquire records. */
+        @Override
+        void idle() {
+        }
+
+        /** The next acquired record: one left from the last poll, or a new poll (only once all were acknowledged). */
+        private ConsumerRecord<byte[], byte[]> next() {
+            if (acquired.isEmpty()) {
+                consumer.poll(pollLimit).forEach(acquired::add);
+            }
+            return acquired.poll();
+        }
+
+        private Delivery delivery(ConsumerRecord<byte[], byte[]> record) {
+            int count = record.deliveryCount().map(Short::intValue).orElse(1);
+            return new Delivery(index, record.partition(), record.topic() + "/" + record.partition() + "@" + record.offset(),
+                    record.value(), count > 1);
+        }
+
+        @Override
+        Taken takeOne(Function<Delivery, Verdict> verdict) {
+            ConsumerRecord<byte[], byte[]> record = next();
+            if (record == null) {
+                return null;
+            }
+            Delivery d = delivery(record);
+            Verdict v = verdict.apply(d);
+            consumer.acknowledge(record, v == Verdict.NACK ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+            Map<TopicIdPartition, Optional<KafkaException>> results = consumer.commitSync(ANSWER);
+            for (Optional<KafkaException> error : results.values()) {
+                if (error.isPresent()) {
+                    throw new IllegalStateException("acknowledgement failed: " + error.get().getMessage(), error.get());
+                }
+            }
+            return new Taken(d, v);
+        }
+
+        /** A record acquired and never acknowledged: it comes back when its lock runs out. */
+        @Override
+        Delivery holdOne() {
+            ConsumerRecord<byte[], byte[]> record = next();
+            return record == null ? null : delivery(record);
+        }
+
+        /** None: the members of a share group share the partitions. */
+        @Override
+        Set<Integer> ownedShards() {
+            return Set.of();
+        }
+
+        @Override
+        void closeConsumer() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
