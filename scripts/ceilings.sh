@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Measures what a broker itself takes on this machine, with its own tool, so that the suite's publish rates can be set
+# against it; writes one JSON per measurement (pattern "ceiling"), which scripts/results.sh tables like any result.
+#
+#   scripts/ceilings.sh redis --redis=redis://127.0.0.1:6379 OUT.json   # valkey-benchmark SPUBLISH, 15 subscribed shard channels
+#   scripts/ceilings.sh kafka --kafka=127.0.0.1:9092 OUT.json          # Kafka's ProducerPerformance, acks=all, 15 partitions
+#
+# Environment: PAYLOAD_BYTES (default 200, the size of a dashboard score), CHANNELS (15), RECORDS (2000000 for
+# Kafka, 1000000 for Redis). Redis needs valkey-benchmark and valkey-cli (Debian bookworm-backports: valkey-tools);
+# Kafka's tools are resolved with the Maven wrapper from scripts/kafka-tools/pom.xml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -eq 3 ] || { echo "usage: scripts/ceilings.sh redis|kafka ENDPOINT-FLAG OUT.json" >&2; exit 2; }
+kind=$1 endpoint=$2 out=$3
+PAYLOAD_BYTES=${PAYLOAD_BYTES:-200}
+CHANNELS=${CHANNELS:-15}
+payload=$(head -c "$PAYLOAD_BYTES" /dev/zero | tr '\0' 'x')
+cores=$(nproc)
+
+write() { # write TOOL MODE PER_S P50_MS P99_MS COMMAND
+  printf '{"schema_version":2,"pattern":"ceiling","source":"%s","parameters":{"broker":"%s","payload_bytes":%s},"backends":[{"kind":"%s","mode":"%s"}],"throughput_per_s":%s,"published_per_s":%s,"latency_ms":{"p50":%s,"p99":%s},"command":"%s","machine":{"cores":%s}}\n' \
+    "$1" "$kind" "$PAYLOAD_BYTES" "$kind" "$2" "$3" "$3" "$4" "$5" "$6" "$cores" > "$out"
+  echo "ceiling written to $out: $3 per second ($1)"
+}
+
+case "$kind" in
+  redis)
+    command -v valkey-benchmark >/dev/null || { echo "ceilings.sh: valkey-benchmark not found (apt-get install -t bookworm-backports valkey-tools)" >&2; exit 1; }
+    hostport=${endpoint#--redis=redis://}; host=${hostport%:*}; port=${hostport##*:}
+    RECORDS=${RECORDS:-1000000}
+    pids=()
+    for i in $(seq 0 $((CHANNELS - 1))); do # valkey-benchmark's __rand_int__ is 12 digits
+      valkey-cli -h "$host" -p "$port" ssubscribe "bp:ceiling:$(printf '%012d' "$i")" > /dev/null & pids+=($!)
+    done
+    sleep 1
+    cmd="valkey-benchmark -h $host -p $port -P 32 -c 32 -n $RECORDS -r $CHANNELS --csv spublish bp:ceiling:__rand_int__ <$PAYLOAD_BYTES bytes>"
+    line=$(valkey-benchmark -h "$host" -p "$port" -P 32 -c 32 -n "$RECORDS" -r "$CHANNELS" --csv spublish 'bp:ceiling:__rand_int__' "$payload" | tail -n 1)
+    kill "${pids[@]}" 2>/dev/null || true
+    # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"$(echo "$line" | tr -d '"')"
+    write valkey-benchmark standalone "$rps" "$p50" "$p99" "$cmd" ;;
+  kafka)
+    bootstrap=${endpoint#--kafka=}
+    RECORDS=${RECORDS:-2000000}
+    cp_file=scripts/kafka-tools/target/classpath.txt
+    if [ ! -s "$cp_file" ]; then
+      ./mvnw -B -q -f scripts/kafka-tools/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
+    fi
+    cp=$(cat "$cp_file")
+    topic=bp-ceiling-$(date +%s)
+    java -cp "$cp" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create --topic "$topic" \
+      --partitions "$CHANNELS" --replication-factor 1 > /dev/null
+    props="acks=all enable.idempotence=true linger.ms=5 batch.size=131072"
+    cmd="ProducerPerformance --topic $topic --num-records $RECORDS --record-size $PAYLOAD_BYTES --throughput -1 --command-property $props"
+    # shellcheck disable=SC2086
+    line=$(java -cp "$cp" org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$bootstrap" --topic "$topic" \
+      --num-records "$RECORDS" --record-size "$PAYLOAD_BYTES" --throughput -1 --command-property $props \
+      | grep -E '^[0-9]+ records sent' | tail -n 1)
+    java -cp "$cp" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --delete --topic "$topic" > /dev/null || true
+    # N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, ...
+    rps=$(echo "$line" | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
+    p50=$(echo "$line" | sed -E 's/.* ([0-9]+) ms 50th.*/\1/')
+    p99=$(echo "$line" | sed -E 's/.* ([0-9]+) ms 99th.*/\1/')
+    write ProducerPerformance standalone "$rps" "$p50" "$p99" "$cmd" ;;
+  *) echo "ceilings.sh: unknown kind '$kind' (redis or kafka)" >&2; exit 2 ;;
+esac
