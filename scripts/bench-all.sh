@@ -236,11 +236,11 @@ streams() {
       --requests="$HANDOFF_KEYS" --semaphore=1000 --bits=$bits --position=7 --delete-log
   done
   scripts/results.sh table --readme README.md --section streams-handoff \
-    --columns "Broker=parameters.broker,Run=parameters.replay_only,Full replay=parameters.full_replay,Queried=queried:n,Misses=misses:n,Appended=appended:n,Replayed=replayed:n,From snapshot=recovery.from_snapshot,Time to ready ms=recovery.time_to_ready_ms,Replay/s=recovery.replay_per_s:n,Requests/s=throughput_per_s:n,p99 µs=latency_us.p99:n,Durability=log.durability,Errors=outcomes.error:n0" \
+    --columns "Broker=parameters.broker,Replay only=parameters.replay_only,Full replay=parameters.full_replay,Queried=queried:n,Misses=misses:n,Appended=appended:n,Replayed=replayed:n,From snapshot=recovery.from_snapshot,Time to ready ms=recovery.time_to_ready_ms:n,Replay/s=recovery.replay_per_s:n,Requests/s=throughput_per_s:n,p99 µs=latency_us.p99:n,Durability=log.durability,Errors=outcomes.error:n0" \
     "$out"/*-handoff-*.json
   # leaky bucket: a burst of LEAKY_PUBLISHERS entries drained at 10,000 entries/s with a fifth left unacknowledged
-  for target in "redis:$redis:100:10" "redis-cluster:$cluster:100:10" "kafka:$kafka:10:1"; do
-    IFS=: read -r name endpoint subscribers interval <<<"$target"
+  for target in "redis|$redis|100|10" "redis-cluster|$cluster|100|10" "kafka|$kafka|10|1"; do
+    IFS='|' read -r name endpoint subscribers interval <<<"$target"
     broker=redis; [ "$name" = kafka ] && broker=kafka
     # shellcheck disable=SC2086
     run "$jar" "leaky-$name" leaky-bucket $endpoint --broker=$broker --publishers="$LEAKY_PUBLISHERS" --subscribers=$subscribers \
@@ -256,10 +256,10 @@ streams() {
   run "$jar" "leaky-redis-evict" leaky-bucket $redis --publishers="$LEAKY_PUBLISHERS" --subscribers=100 --intervalms=10 \
     --durations=20 --evicted-old-entries=10000
   scripts/results.sh table --readme README.md --section streams-leaky \
-    --columns "Broker=parameters.broker,Mode=backends.0.mode,Subscribers=parameters.subscribers,Crash=crash.at_s,Evict at=parameters.evicted_old_entries,Published=published:n,Processed=processed:n,More than once=processed_more_than_once:n,Redeliveries=redeliveries:n,Still pending=still_pending:n,Evicted=evicted:n,Lost=lost:n,Configured/s=drain_rate.configured_per_s:n,Taken/s=drain_rate.taken_per_s:n,Most in window=drain_rate.most_taken_in_window:n,Allowed=drain_rate.allowed_in_window:n,Retaken after ms=crash.all_retaken_ms,Drain s=elapsed_s,E2E p99 ms=end_to_end_latency_us.p99:ms" \
+    --columns "Broker=parameters.broker,Mode=backends.0.mode,Subscribers=parameters.subscribers,Crash=crash.at_s,Evict at=parameters.evicted_old_entries,Published=published:n,Processed=processed:n,More than once=processed_more_than_once:n,Redeliveries=redeliveries:n,Still pending=still_pending:n,Evicted=evicted:n,Lost=lost:n,Configured/s=drain_rate.configured_per_s:n,Taken/s=drain_rate.taken_per_s:n,Most in window=drain_rate.most_taken_in_window:n,Allowed=drain_rate.allowed_in_window:n,Retaken after ms=crash.all_retaken_ms:n,Drain s=elapsed_s:s,E2E p99 ms=end_to_end_latency_us.p99:ms" \
     "$out"/*-leaky-*.json
   scripts/results.sh chart timeline --out "$out/leaky-backlog.png" --title "Leaky bucket: backlog while draining $LEAKY_PUBLISHERS entries" \
-    --label parameters.broker+backends.0.mode+crash.at_s --value backlog --value-label "entries not yet processed" "$out"/*-leaky-*.json
+    --label parameters.broker+backends.0.mode+crash.at_s+parameters.evicted_old_entries --value backlog --value-label "entries not yet processed" "$out"/*-leaky-*.json
   stop_streams_servers
   trap - EXIT
 }

@@ -191,7 +191,11 @@ public final class ResultsCommand implements Callable<Integer> {
                             UsageException.require(v instanceof Number, "a result's time series has no gauge '" + value + "'");
                             curve.add(new double[] {((Number) point.get("t_s")).doubleValue(), ((Number) v).doubleValue()});
                         }
-                        curves.put(ResultTree.label(r, label), curve);
+                        String name = ResultTree.label(r, label);
+                        for (int copy = 2; curves.containsKey(name); copy++) {
+                            name = ResultTree.label(r, label) + " (" + copy + ")"; // never draw one curve over another
+                        }
+                        curves.put(name, curve);
                     }
                     ComparisonChart.timeline(out, title, valueLabel, curves, width, height);
                 }
