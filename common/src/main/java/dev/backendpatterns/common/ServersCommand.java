@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,6 +35,12 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "servers", mixinStandardHelpOptions = true,
         description = "Runs embedded servers until stopped: redis, redis-durable, redis-cluster, kafka, kafka-cluster, cassandra, cassandra-cluster.")
 public final class ServersCommand implements Callable<Integer> {
+    /**
+     * Long-lived benchmark servers: a pub/sub subscriber that falls behind a burst is held up to 1 GB (Redis cuts it at
+     * 32 MB by default, and everything it had not read yet is lost). A cluster node is failed over after 5 s without
+     * an answer instead of 2 s, so that a node starved of CPU on a saturated machine is not failed over mid-run.
+     */
+    private static final List<String> BENCHMARK_REDIS_ARGS = List.of("--client-output-buffer-limit", "pubsub 1gb 512mb 60");
 
     /** The kinds of server this command runs. */
     enum Kind { REDIS, REDIS_DURABLE, REDIS_CLUSTER, KAFKA, KAFKA_CLUSTER, CASSANDRA, CASSANDRA_CLUSTER }
@@ -73,14 +80,19 @@ public final class ServersCommand implements Callable<Integer> {
         LongSupplier rss;
         switch (kind) {
             case REDIS, REDIS_DURABLE -> {
-                EmbeddedRedis redis = EmbeddedRedis.start(RedisBinary.locate(), kind == Kind.REDIS
-                        ? List.of() : List.of("--appendonly", "yes", "--appendfsync", "always"));
+                List<String> args = new ArrayList<>(BENCHMARK_REDIS_ARGS);
+                if (kind == Kind.REDIS_DURABLE) {
+                    args.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
+                }
+                EmbeddedRedis redis = EmbeddedRedis.start(RedisBinary.locate(), args);
                 servers = redis;
                 flags = "--redis=" + redis.uri();
                 rss = () -> ProcessMemory.rssBytes(redis.pid());
             }
             case REDIS_CLUSTER -> {
-                EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(RedisBinary.locate(), instances);
+                List<String> args = new ArrayList<>(BENCHMARK_REDIS_ARGS);
+                args.addAll(List.of("--cluster-node-timeout", "5000"));
+                EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(RedisBinary.locate(), instances, args);
                 servers = cluster;
                 flags = "--redis-cluster=" + cluster.seeds();
                 rss = () -> cluster.nodes().stream().mapToLong(n -> ProcessMemory.rssBytes(n.pid())).sum();

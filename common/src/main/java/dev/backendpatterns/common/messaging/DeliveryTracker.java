@@ -33,6 +33,13 @@ public final class DeliveryTracker {
     private final AtomicLong nextIndex = new AtomicLong();
     private final MessageBits acknowledged = new MessageBits();
     private final MessageBits[] seen;
+    /**
+     * Per subscriber, the acknowledged messages it received, each counted once in {@link #deliveredOfAcknowledged}
+     * whichever comes first, the delivery or the acknowledgement: both sides set their own bit, then look at the
+     * other's, so at least one of them sees both, and this set makes only one of them count it.
+     */
+    private final MessageBits[] credited;
+    private final LongAdder deliveredOfAcknowledged = new LongAdder();
     private final Map<Long, Long>[] lastSequence;
     private final LongAdder published = new LongAdder();
     private final LongAdder acknowledgedCount = new LongAdder();
@@ -61,9 +68,11 @@ public final class DeliveryTracker {
         this.subscribers = subscribers;
         this.trackOrder = trackOrder;
         this.seen = new MessageBits[subscribers];
+        this.credited = new MessageBits[subscribers];
         this.lastSequence = trackOrder ? new Map[subscribers] : null;
         for (int i = 0; i < subscribers; i++) {
             seen[i] = new MessageBits();
+            credited[i] = new MessageBits();
             if (trackOrder) {
                 lastSequence[i] = new HashMap<>();
             }
@@ -86,6 +95,11 @@ public final class DeliveryTracker {
     public void acknowledged(MessageStamp stamp) {
         long now = System.nanoTime();
         if (acknowledged.add(stamp.index())) {
+            for (int s = 0; s < subscribers; s++) {
+                if (seen[s].contains(stamp.index()) && credited[s].add(stamp.index())) {
+                    deliveredOfAcknowledged.increment();
+                }
+            }
             acknowledgedCount.increment();
             expectedDeliveries.add(stamp.fanout());
             publishLatency.recordValue(Math.max(0, (now - stamp.publishNanos()) / 1000));
@@ -114,6 +128,9 @@ public final class DeliveryTracker {
             return;
         }
         uniqueDeliveries.increment();
+        if (acknowledged.contains(stamp.index()) && credited[subscriber].add(stamp.index())) {
+            deliveredOfAcknowledged.increment();
+        }
         endToEndLatency.recordValue(Math.max(0, (receiveNanos - stamp.publishNanos()) / 1000));
         if (trackOrder) {
             long key = ((long) stream << 32) | (stamp.producer() & 0xffffffffL);
@@ -134,9 +151,13 @@ public final class DeliveryTracker {
         malformed.increment();
     }
 
-    /** Deliveries still expected of acknowledged messages (an estimate while publishing goes on). */
+    /**
+     * Deliveries of acknowledged messages still expected. Counted message by message: a message whose publish failed or
+     * timed out may be delivered all the same, and counting it would hide an acknowledged one still in transit (the
+     * drain would end early and call it lost).
+     */
     public long inTransit() {
-        return Math.max(0, expectedDeliveries.sum() - uniqueDeliveries.sum());
+        return Math.max(0, expectedDeliveries.sum() - deliveredOfAcknowledged.sum());
     }
 
     /** Publishes the broker has neither acknowledged nor failed yet. */

@@ -1,6 +1,10 @@
 package dev.backendpatterns.common.redis;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -20,33 +24,67 @@ import reactor.core.Disposable;
  * Lettuce re-subscribes after a reconnect only on the same node, and not when a slot moves to another master or a
  * failover changes the address (lettuce issues 2356 and 3213), so this keeps its own set of channels and subscribes
  * each again, one call per channel (channels of several slots cannot share one SSUBSCRIBE), when the server drops one
- * it did not ask to drop, when a connection comes back, and when the cluster's topology changes. Messages published
- * while a subscription is down are lost: Redis pub/sub is at most once, and the delivery tracker counts them.
+ * it did not ask to drop, when a connection comes back, and when the cluster's topology changes.
+ *
+ * <p>After a failover the former master, now a replica of the same shard, keeps its subscriptions, and a replica is sent
+ * every message its shard publishes: subscribed there and again at the new master, each message would arrive twice.
+ * So on a cluster a message is handed on only when it comes from the node that masters its channel's slot in the
+ * client's current view of the topology; a copy from any other node is dropped and counted, and makes this unsubscribe
+ * the channel there. Messages published while a subscription is down are lost: Redis
+ * pub/sub is at most once, and the delivery tracker counts them.
  */
 public final class RedisSubscriber implements AutoCloseable {
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    /** On a cluster, "node-id channel" of the subscriptions at former masters being dropped. */
+    private final Set<String> unsubscribing = ConcurrentHashMap.newKeySet();
     private final LongAdder resubscriptions = new LongAdder();
+    private final LongAdder droppedCopies = new LongAdder();
     private final Disposable events;
     private volatile boolean closing;
 
     RedisSubscriber(StatefulRedisPubSubConnection<byte[], byte[]> connection, EventBus eventBus,
             BiConsumer<String, byte[]> handler) {
         this.connection = connection;
-        connection.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void smessage(byte[] channel, byte[] message) {
-                handler.accept(new String(channel, StandardCharsets.UTF_8), message);
-            }
-
-            @Override
-            public void sunsubscribed(byte[] channel, long count) {
-                String name = new String(channel, StandardCharsets.UTF_8);
-                if (!closing && channels.contains(name)) {
-                    resubscribe(name);
+        if (connection instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
+            cluster.addListener(new RedisClusterPubSubAdapter<>() {
+                @Override
+                public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
+                    if (node == null || ownedBy(cluster, channel, node.getNodeId())) {
+                        handler.accept(new String(channel, StandardCharsets.UTF_8), message);
+                    } else {
+                        droppedCopies.increment();
+                        unsubscribeAt(cluster, node, channel);
+                    }
                 }
-            }
-        });
+
+                @Override
+                public void sunsubscribed(RedisClusterNode node, byte[] channel, long count) {
+                    String name = new String(channel, StandardCharsets.UTF_8);
+                    if (node != null) {
+                        unsubscribing.remove(node.getNodeId() + ' ' + name);
+                    }
+                    if (!closing && channels.contains(name) && (node == null || ownedBy(cluster, channel, node.getNodeId()))) {
+                        resubscribe(name);
+                    }
+                }
+            });
+        } else {
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void smessage(byte[] channel, byte[] message) {
+                    handler.accept(new String(channel, StandardCharsets.UTF_8), message);
+                }
+
+                @Override
+                public void sunsubscribed(byte[] channel, long count) {
+                    String name = new String(channel, StandardCharsets.UTF_8);
+                    if (!closing && channels.contains(name)) {
+                        resubscribe(name);
+                    }
+                }
+            });
+        }
         this.events = eventBus.get()
                 .filter(e -> e instanceof ConnectionActivatedEvent || e instanceof ClusterTopologyChangedEvent)
                 .subscribe(e -> {
@@ -54,6 +92,28 @@ public final class RedisSubscriber implements AutoCloseable {
                         channels.forEach(this::resubscribe);
                     }
                 });
+    }
+
+    private static boolean ownedBy(StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster, byte[] channel, String nodeId) {
+        RedisClusterNode owner = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+        return owner == null || owner.getNodeId().equals(nodeId);
+    }
+
+    /**
+     * Unsubscribes {@code channel} at {@code node}, once until it confirms. The subscription lives on the connection
+     * Lettuce opened for the slot, which it keys by host and port (by node id it would open another connection).
+     */
+    private void unsubscribeAt(StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster, RedisClusterNode node, byte[] channel) {
+        String key = node.getNodeId() + ' ' + new String(channel, StandardCharsets.UTF_8);
+        if (unsubscribing.add(key)) {
+            cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()).whenComplete((at, error) -> {
+                if (error != null) {
+                    unsubscribing.remove(key); // the node is gone, and the subscription with it
+                } else {
+                    at.async().sunsubscribe(channel);
+                }
+            });
+        }
     }
 
     /** Subscribes {@code channel} and waits (up to {@code timeoutMillis}) until the server confirmed it. */
@@ -78,6 +138,14 @@ public final class RedisSubscriber implements AutoCloseable {
     /** How many times a channel was subscribed again after the server, a reconnect or a topology change dropped it. */
     public long resubscriptions() {
         return resubscriptions.sum();
+    }
+
+    /**
+     * How many messages came from a node that does not master their channel's slot (a former master still subscribed)
+     * and were dropped, because the master sent them too.
+     */
+    public long droppedCopies() {
+        return droppedCopies.sum();
     }
 
     @Override

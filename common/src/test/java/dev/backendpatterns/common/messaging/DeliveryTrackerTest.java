@@ -170,6 +170,28 @@ class DeliveryTrackerTest {
     }
 
     @Test
+    void aDeliveredTimeoutDoesNotHideAnAcknowledgedMessageStillInTransit() {
+        DeliveryTracker tracker = new DeliveryTracker(2, false);
+        MessageStamp timedOut = tracker.stamp(0, 0, 2);
+        tracker.failed(timedOut, new java.util.concurrent.TimeoutException("publish timed out"));
+        tracker.delivered(0, 0, timedOut); // delivered all the same
+        tracker.delivered(1, 0, timedOut);
+        MessageStamp early = tracker.stamp(0, 1, 2);
+        tracker.delivered(0, 0, early); // delivered before its acknowledgement
+        tracker.acknowledged(early);
+        MessageStamp pending = tracker.stamp(0, 2, 2);
+        tracker.acknowledged(pending);
+        tracker.delivered(1, 0, pending);
+        assertEquals(2, tracker.inTransit(), "early to subscriber 1 and pending to subscriber 0 are still due");
+        assertFalse(tracker.awaitDeliveries(Duration.ofMillis(50)), "the drain waits for them");
+        tracker.delivered(1, 0, early);
+        tracker.delivered(0, 0, pending);
+        assertEquals(0, tracker.inTransit());
+        assertTrue(tracker.awaitDeliveries(Duration.ofMillis(50)));
+        assertEquals(0, tracker.report().lost());
+    }
+
+    @Test
     void stampsSurviveTheirEncodingsAndGarbageIsMalformed() {
         DeliveryTracker tracker = new DeliveryTracker(1, false);
         MessageStamp m = tracker.stamp(123_456, 789, 1);

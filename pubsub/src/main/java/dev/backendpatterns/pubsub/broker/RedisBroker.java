@@ -67,6 +67,13 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** Copies of messages that a former master (now a replica, still subscribed) sent too, dropped before the handler. */
+    public long droppedCopies() {
+        synchronized (subscribers) {
+            return subscribers.stream().mapToLong(RedisSubscriber::droppedCopies).sum();
+        }
+    }
+
     @Override
     public void close() {
         synchronized (subscribers) {

@@ -148,6 +148,7 @@ public final class DashboardCommand implements Callable<Integer> {
                 figures.put("leaderboard", verdict(scoreboard.leaderboard(), truth(contest)));
                 if (b instanceof RedisBroker r) {
                     figures.put("resubscriptions", r.resubscriptions());
+                    figures.put("dropped_copies", r.droppedCopies());
                 }
                 List<String> problems = new ArrayList<>();
                 if (broker == BrokerKind.KAFKA && delivery.lost() > 0) {
