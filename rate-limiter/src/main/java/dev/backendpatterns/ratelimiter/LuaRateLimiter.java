@@ -3,27 +3,37 @@ package dev.backendpatterns.ratelimiter;
 import dev.backendpatterns.common.redis.LuaScript;
 import dev.backendpatterns.common.redis.RedisConnection;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A rate limiter that is one atomic Lua script per decision (see the {@code .lua} resources for each algorithm's
- * state and arguments). Every script can decide {@code n} requests of one identity at once: with coalescing on,
- * requests for the same key that are waiting for the same write are decided by one script call, in their order,
- * as if they had reached the server at the same instant; with it off every request is its own call. The clock is
- * the server's ({@code TIME}) unless a decision is replayed at an explicit time for the accuracy analysis.
+ * A rate limiter that is one atomic Lua script per call (see the {@code .lua} resources for each algorithm's state and
+ * arguments). A call decides {@code n} requests of each of one or more identities: with coalescing on, requests for
+ * the same key that wait for the same write become one entry, decided in their order as if they had reached the
+ * server at the same instant (off: every request is its own entry); with batching on, the entries waiting for the
+ * same write go to the server in calls of up to {@code batchKeys} keys (on a cluster, only keys of one slot share a
+ * call, since a script may only declare keys of one slot). The script decides each key as a call for it alone would
+ * at the same instant, so batching changes the number of calls, never a decision. The clock is the server's
+ * ({@code TIME}) unless a decision is replayed at an explicit time for the accuracy analysis.
  */
 final class LuaRateLimiter implements RateLimiter {
     private static final byte[] SERVER_CLOCK = new byte[0];
     private static final byte[] ONE = ascii("1");
     /** The most requests one script call decides; a larger batch is split. */
     static final int MAX_BATCH = 512;
+    /** Keys per call by default when batching is on. */
+    static final int DEFAULT_BATCH_KEYS = 64;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
 
     private final Algorithm algorithm;
@@ -31,26 +41,41 @@ final class LuaRateLimiter implements RateLimiter {
     private final KeySpace keys;
     private final RedisConnection connection;
     private final boolean coalesce;
+    private final int batchKeys;
+    private final boolean cluster;
     private final byte[] first;
     private final byte[] second;
     private final byte[] memberPrefix;
     private final byte[] clock;
-    private final Map<Integer, Batch> pending = new HashMap<>();
+    /** Coalesced entries waiting for the next write, by key (coalescing on). */
+    private final Map<Integer, Entry> pending = new HashMap<>();
+    /** Entries waiting for the next write in arrival order (coalescing off, batching on). */
+    private final List<Entry> queued = new ArrayList<>();
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder decisions = new LongAdder();
 
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
             boolean coalesce) {
-        this(algorithm, limits, keys, connection, runTag, coalesce, -1);
+        this(algorithm, limits, keys, connection, runTag, coalesce, 1, -1);
+    }
+
+    LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
+            boolean coalesce, int batchKeys) {
+        this(algorithm, limits, keys, connection, runTag, coalesce, batchKeys, -1);
     }
 
     /**
-     * As the other constructor, but every decision, coalesced or not, is taken as if the server's clock read
-     * {@code fixedClockMicros} (when it is not negative): the seam that lets tests compare a coalesced call with single
-     * calls at the same instant.
+     * As the other constructors, but every decision, coalesced, batched or not, is taken as if the server's clock read
+     * {@code fixedClockMicros} (when it is not negative): the seam that lets tests compare a coalesced or batched call
+     * with single calls at the same instant. {@code batchKeys} is the most keys one call decides (1: no batching).
      */
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
-            boolean coalesce, long fixedClockMicros) {
+            boolean coalesce, int batchKeys, long fixedClockMicros) {
         if (!algorithm.scripted()) {
             throw new IllegalArgumentException(algorithm + " is not a Lua algorithm");
+        }
+        if (batchKeys < 1 || batchKeys > MAX_BATCH) {
+            throw new IllegalArgumentException("keys per call must be 1.." + MAX_BATCH + ", was " + batchKeys);
         }
         this.algorithm = algorithm;
         this.script = LuaScript.fromResource(LuaRateLimiter.class, algorithm.scriptResource());
@@ -58,6 +83,8 @@ final class LuaRateLimiter implements RateLimiter {
         this.keys = keys;
         this.connection = connection;
         this.coalesce = coalesce && algorithm != Algorithm.NOOP;
+        this.batchKeys = algorithm == Algorithm.NOOP ? 1 : batchKeys;
+        this.cluster = connection.stateful() instanceof StatefulRedisClusterConnection;
         if (algorithm.family() == Algorithm.Family.BUCKET) {
             first = ascii(Double.toString(limits.refillRate()));
             second = ascii(Long.toString(limits.bucketSize()));
@@ -71,74 +98,144 @@ final class LuaRateLimiter implements RateLimiter {
 
     @Override
     public CompletionStage<Long> acquire(int key, long requestId) {
+        decisions.increment();
         if (algorithm == Algorithm.NOOP) {
+            calls.increment();
             CompletionStage<Long> one = script.run(connection, ScriptOutputType.INTEGER, new byte[][] {keys.bytes(key)});
             return one.thenApply(Decision::allow);
         }
-        if (!coalesce) {
-            return call(key, new long[] {requestId}, 1, clock).thenApply(reply -> decode(reply, 0));
+        if (coalesce) {
+            Entry entry = pending.computeIfAbsent(key, Entry::new);
+            CompletableFuture<Long> decision = entry.add(requestId);
+            if (entry.size == MAX_BATCH) {
+                pending.remove(key);
+                send(List.of(entry), clock);
+            }
+            return decision;
         }
-        Batch batch = pending.computeIfAbsent(key, Batch::new);
-        CompletableFuture<Long> decision = batch.add(requestId);
-        if (batch.size == MAX_BATCH) {
-            pending.remove(key);
-            send(batch);
+        Entry entry = new Entry(key);
+        CompletableFuture<Long> decision = entry.add(requestId);
+        if (batchKeys == 1) {
+            send(List.of(entry), clock);
+        } else {
+            queued.add(entry);
         }
         return decision;
     }
 
     /** Decides one request as if the server's clock read {@code nowMicros}: replays arrivals deterministically. */
     CompletionStage<Long> acquireAt(int key, long requestId, long nowMicros) {
-        return call(key, new long[] {requestId}, 1, ascii(Long.toString(nowMicros))).thenApply(reply -> decode(reply, 0));
+        decisions.increment();
+        Entry entry = new Entry(key);
+        CompletableFuture<Long> decision = entry.add(requestId);
+        send(List.of(entry), ascii(Long.toString(nowMicros)));
+        return decision;
     }
 
     @Override
     public void flush() {
         if (!pending.isEmpty()) {
-            for (Batch batch : pending.values()) {
-                send(batch);
-            }
+            sendBatched(pending.values());
             pending.clear();
+        }
+        if (!queued.isEmpty()) {
+            sendBatched(queued);
+            queued.clear();
         }
         connection.flush();
     }
 
-    private void send(Batch batch) {
-        call(batch.key, batch.ids, batch.size, clock).whenComplete((reply, error) -> {
-            for (int i = 0; i < batch.size; i++) {
-                if (error != null) {
-                    batch.decisions[i].completeExceptionally(error);
-                } else {
-                    batch.decisions[i].complete(decode(reply, i));
+    /** Sends {@code entries} in calls of at most {@link #batchKeys} keys and {@link #MAX_BATCH} requests; one slot each on a cluster. */
+    private void sendBatched(Collection<Entry> entries) {
+        if (batchKeys == 1) {
+            entries.forEach(e -> send(List.of(e), clock));
+            return;
+        }
+        if (!cluster) {
+            sendInCalls(entries);
+            return;
+        }
+        Map<Integer, List<Entry>> bySlot = new HashMap<>();
+        for (Entry e : entries) {
+            bySlot.computeIfAbsent(SlotHash.getSlot(keys.bytes(e.key)), slot -> new ArrayList<>(2)).add(e);
+        }
+        bySlot.values().forEach(this::sendInCalls);
+    }
+
+    private void sendInCalls(Collection<Entry> entries) {
+        List<Entry> call = new ArrayList<>(Math.min(entries.size(), batchKeys));
+        int requests = 0;
+        for (Entry e : entries) {
+            if (!call.isEmpty() && (call.size() == batchKeys || requests + e.size > MAX_BATCH)) {
+                send(call, clock);
+                call = new ArrayList<>(Math.min(entries.size(), batchKeys));
+                requests = 0;
+            }
+            call.add(e);
+            requests += e.size;
+        }
+        if (!call.isEmpty()) {
+            send(call, clock);
+        }
+    }
+
+    /** One script call deciding every request of {@code entries}, each entry's reply three numbers at {@code 3 * i}. */
+    private void send(List<Entry> entries, byte[] now) {
+        calls.increment();
+        int k = entries.size();
+        byte[][] keyBytes = new byte[k][];
+        int members = 0;
+        for (int i = 0; i < k; i++) {
+            keyBytes[i] = keys.bytes(entries.get(i).key);
+            members += entries.get(i).size;
+        }
+        boolean log = algorithm == Algorithm.SLIDING_WINDOW_LOG;
+        byte[][] args = new byte[3 + k + (log ? members : 0)][];
+        args[0] = first;
+        args[1] = second;
+        args[2] = now;
+        int m = 3 + k;
+        for (int i = 0; i < k; i++) {
+            Entry e = entries.get(i);
+            args[3 + i] = e.size == 1 ? ONE : ascii(Integer.toString(e.size));
+            if (log) {
+                for (int j = 0; j < e.size; j++) {
+                    args[m++] = member(e.ids[j]);
+                }
+            }
+        }
+        CompletionStage<List<Object>> reply = script.run(connection, ScriptOutputType.MULTI, keyBytes, args);
+        reply.whenComplete((values, error) -> {
+            for (int i = 0; i < k; i++) {
+                Entry e = entries.get(i);
+                for (int j = 0; j < e.size; j++) {
+                    if (error != null) {
+                        e.decisions[j].completeExceptionally(error);
+                    } else {
+                        e.decisions[j].complete(decode(values, 3 * i, j));
+                    }
                 }
             }
         });
     }
 
-    private CompletionStage<List<Object>> call(int key, long[] ids, int n, byte[] now) {
-        byte[][] args;
-        if (algorithm == Algorithm.SLIDING_WINDOW_LOG) {
-            args = new byte[4 + n][];
-            for (int i = 0; i < n; i++) {
-                args[4 + i] = member(ids[i]);
-            }
-        } else {
-            args = new byte[4][];
+    /** The decision of request {@code j} of the key whose {admitted, remaining, retry_after_ms} start at {@code at}. */
+    static long decode(List<Object> reply, int at, int j) {
+        long admitted = (Long) reply.get(at);
+        if (j < admitted) {
+            return Decision.allow(Math.max(0, (Long) reply.get(at + 1)) + admitted - 1 - j);
         }
-        args[0] = first;
-        args[1] = second;
-        args[2] = n == 1 ? ONE : ascii(Integer.toString(n));
-        args[3] = now;
-        return script.run(connection, ScriptOutputType.MULTI, new byte[][] {keys.bytes(key)}, args);
+        return Decision.throttle(Math.max(0, (Long) reply.get(at + 2)));
     }
 
-    /** The decision of request {@code i} of a batch from the script's {admitted, remaining, retry_after_ms}. */
-    static long decode(List<Object> reply, int i) {
-        long admitted = (Long) reply.get(0);
-        if (i < admitted) {
-            return Decision.allow(Math.max(0, (Long) reply.get(1)) + admitted - 1 - i);
-        }
-        return Decision.throttle(Math.max(0, (Long) reply.get(2)));
+    /** Script calls made so far, for the report's calls per decision. */
+    long scriptCalls() {
+        return calls.sum();
+    }
+
+    /** Requests decided (or being decided) so far. */
+    long decisions() {
+        return decisions.sum();
     }
 
     private byte[] member(long requestId) {
@@ -153,15 +250,15 @@ final class LuaRateLimiter implements RateLimiter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Requests for one key waiting for the next write. */
-    private static final class Batch {
+    /** Requests for one key decided together: all of its waiting requests (coalescing on), or one. */
+    private static final class Entry {
         final int key;
         long[] ids = new long[4];
         @SuppressWarnings("unchecked")
         CompletableFuture<Long>[] decisions = new CompletableFuture[4];
         int size;
 
-        Batch(int key) {
+        Entry(int key) {
             this.key = key;
         }
 

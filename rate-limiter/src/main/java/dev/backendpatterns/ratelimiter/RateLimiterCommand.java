@@ -87,6 +87,16 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     + "(default: on; --no-coalesce = one script call per request, as the reference).")
     boolean coalesce;
 
+    @Option(names = "--batch", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Decide the keys whose requests wait for the same write with one script call of up to "
+                    + "--batch-size keys (on a cluster, keys of one slot only); decisions are the same as one call per key "
+                    + "(default: on; --no-batch = one call per key).")
+    boolean batch;
+
+    @Option(names = "--batch-size", defaultValue = "" + LuaRateLimiter.DEFAULT_BATCH_KEYS, paramLabel = "KEYS",
+            description = "Most keys one script call decides with --batch (1.." + LuaRateLimiter.MAX_BATCH + ", default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the key choice (default: random).")
     Long seed;
 
@@ -123,6 +133,9 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     requested.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
         }
         UsageException.require(keys >= 1, "--keys must be at least 1, was " + keys);
+        UsageException.require(batchSize >= 1 && batchSize <= LuaRateLimiter.MAX_BATCH,
+                "--batch-size must be 1.." + LuaRateLimiter.MAX_BATCH + ", was " + batchSize);
+        int batchKeys = batch ? batchSize : 1;
         UsageException.fromFlags(() -> new KeyChooser(keys, distribution, zipfExponent, 0)); // checks the distribution now
         long keySeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         String tag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
@@ -135,8 +148,8 @@ public final class RateLimiterCommand implements Callable<Integer> {
             }
             KeySpace warmupKeys = new KeySpace(tag + ":warmup", keys);
             KeySpace runKeys = new KeySpace(tag, keys);
-            try (RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce);
-                    RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce)) {
+            try (RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys);
+                    RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce, batchKeys)) {
                 Measurement m = run.run(run.runner(target.timeout(), List.of()),
                         operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false),
                         operation(limiter, new KeyChooser(keys, distribution, zipfExponent, keySeed), run.verbose()), plan);
@@ -144,6 +157,10 @@ public final class RateLimiterCommand implements Callable<Integer> {
                 long failed = m.failed();
                 figures.put("admitted", m.outcome(ALLOWED) + (onError == OnError.ALLOW ? failed : 0));
                 figures.put("on_error", onError.name().toLowerCase(Locale.ROOT));
+                if (limiter instanceof LuaRateLimiter lua && lua.decisions() > 0) {
+                    figures.put("script_calls", lua.scriptCalls());
+                    figures.put("script_calls_per_decision", (double) lua.scriptCalls() / lua.decisions());
+                }
                 figures.put("keys_deleted", deleteQuietly(warmup) + deleteQuietly(limiter));
                 return PatternResult.of(parameters(limits, plan, keySeed), m, figures);
             }
@@ -199,6 +216,9 @@ public final class RateLimiterCommand implements Callable<Integer> {
         }
         p.put("--seed", "seed", keySeed);
         p.put("--[no-]coalesce", "coalesce", coalesce && algorithm.scripted() && algorithm != Algorithm.NOOP);
+        boolean batched = batch && algorithm.scripted() && algorithm != Algorithm.NOOP;
+        p.put("--[no-]batch", "batch", batched);
+        p.put("--batch-size", "batch_size", batched ? batchSize : null);
         p.put("--auto-flush", "auto_flush", autoFlush);
         p.put("--timeout-ms", "timeout_ms", servers.timeout().toMillis());
         return p;

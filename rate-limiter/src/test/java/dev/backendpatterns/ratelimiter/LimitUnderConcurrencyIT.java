@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +28,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Many connections, each driven by its own load runner thread, hammer ONE key; whatever the interleaving, no
- * algorithm admits more than its contract allows between the server times read before and after the run.
+ * Many connections, each driven by its own load runner thread, hammer one key, or a few keys at once; whatever the
+ * interleaving, coalesced or not, batched across keys or not, no algorithm admits more than its contract allows on any
+ * key between the server times read before and after the run.
  */
 class LimitUnderConcurrencyIT {
     private static final int CONNECTIONS = 8;
@@ -51,26 +53,38 @@ class LimitUnderConcurrencyIT {
         List<Arguments> cases = new ArrayList<>();
         for (Algorithm a : List.of(Algorithm.TOKEN_BUCKET, Algorithm.GCRA, Algorithm.SLIDING_WINDOW_LOG,
                 Algorithm.SLIDING_WINDOW_COUNTER, Algorithm.FIXED_WINDOW)) {
-            cases.add(Arguments.of(a, true));
-            cases.add(Arguments.of(a, false));
+            for (boolean coalesce : new boolean[] {true, false}) {
+                cases.add(Arguments.of(a, coalesce, 1, 1));
+                cases.add(Arguments.of(a, coalesce, LuaRateLimiter.DEFAULT_BATCH_KEYS, 1));
+                cases.add(Arguments.of(a, coalesce, LuaRateLimiter.DEFAULT_BATCH_KEYS, 16));
+            }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0}, coalesce={1}")
+    @ParameterizedTest(name = "{0}, coalesce={1}, keys per call={2}, keys={3}")
     @MethodSource("algorithms")
-    void neverAdmitsMoreThanTheLimitOnOneHotKey(Algorithm algorithm, boolean coalesce) throws Exception {
+    void neverAdmitsMoreThanTheLimitOnAnyKey(Algorithm algorithm, boolean coalesce, int batchKeys, int keyCount) throws Exception {
         Limits limits = new Limits(REFILL_PER_S, THRESHOLD, WINDOW_MS, THRESHOLD);
-        KeySpace key = new KeySpace("it-" + algorithm.id() + "-" + coalesce + "-" + System.nanoTime(), 1);
+        KeySpace key = new KeySpace("it-" + algorithm.id() + "-" + coalesce + "-" + System.nanoTime(), keyCount);
+        AtomicLongArray allowedPerKey = new AtomicLongArray(keyCount);
+        int requests = keyCount == 1 ? 3_000 : 600 * keyCount; // per connection: every key is asked far beyond its limit
         long before = serverMicros();
         List<CompletableFuture<Measurement>> runs = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
             RedisConnection connection = target.connect().batchWrites();
-            LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, key, connection, "t" + c, coalesce);
+            LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, key, connection, "t" + c, coalesce, batchKeys);
             Operation op = new Operation() {
                 @Override
                 public CompletionStage<String> start(long index) {
-                    return limiter.acquire(0, index).thenApply(d -> Decision.allowed(d) ? "allowed" : "throttled");
+                    int k = (int) (index % keyCount);
+                    return limiter.acquire(k, index).thenApply(d -> {
+                        if (Decision.allowed(d)) {
+                            allowedPerKey.incrementAndGet(k);
+                            return "allowed";
+                        }
+                        return "throttled";
+                    });
                 }
 
                 @Override
@@ -79,7 +93,7 @@ class LimitUnderConcurrencyIT {
                 }
             };
             runs.add(CompletableFuture.supplyAsync(() -> new LoadRunner(Duration.ofSeconds(10))
-                    .run(op, LoadPlan.ofRequests(3_000, 64)), runnerThread()));
+                    .run(op, LoadPlan.ofRequests(requests, 64)), runnerThread()));
         }
         Measurement merged = null;
         for (CompletableFuture<Measurement> run : runs) {
@@ -88,11 +102,16 @@ class LimitUnderConcurrencyIT {
         }
         Measurement total = merged;
         long after = serverMicros();
-        long allowed = total.outcome("allowed");
 
-        assertEquals(CONNECTIONS * 3_000L, total.sent());
+        assertEquals((long) CONNECTIONS * requests, total.sent());
         assertEquals(0, total.outcome(LoadRunner.ERROR), () -> "errors: " + total.errors());
-        assertEquals(total.sent(), allowed + total.outcome("throttled"));
+        assertEquals(total.sent(), total.outcome("allowed") + total.outcome("throttled"));
+        for (int k = 0; k < keyCount; k++) {
+            assertWithinContract(algorithm, allowedPerKey.get(k), before, after);
+        }
+    }
+
+    private static void assertWithinContract(Algorithm algorithm, long allowed, long before, long after) {
         long windowMicros = WINDOW_MS * 1000;
         long windowsTouched = after / windowMicros - before / windowMicros + 1;
         switch (algorithm) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The scripts' decisions at explicit instants, on a real server: a coalesced call deciding n requests equals n single
- * calls at that instant (split batches included), the clock-went-back branches hold, and GCRA keeps a non-integer
- * emission interval exact.
+ * calls at that instant (split batches included), so does one call deciding many keys (batching, with coalescing on
+ * and off), the clock-went-back branches hold, and GCRA keeps a non-integer emission interval exact.
  */
 class ScriptDecisionsIT {
     private static final long T = 1_700_000_000_000_000L; // an instant in microseconds, aligned to every window below
@@ -49,7 +49,7 @@ class ScriptDecisionsIT {
     }
 
     private static List<Long> coalesced(Algorithm algorithm, Limits limits, int n, long at) throws Exception {
-        LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, fresh(algorithm + "-batch"), connection, "b", true, at);
+        LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, fresh(algorithm + "-batch"), connection, "b", true, 1, at);
         List<CompletionStage<Long>> decisions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             decisions.add(limiter.acquire(0, i));
@@ -83,6 +83,54 @@ class ScriptDecisionsIT {
         assertEquals(singles, batched);
         assertEquals(300, batched.stream().filter(Decision::allowed).count(), "the limit admits 300 at one instant");
         assertTrue(Decision.retryAfterMillis(batched.get(n - 1)) > 0, "the throttled are told when to retry");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "GCRA", "SLIDING_WINDOW_LOG", "SLIDING_WINDOW_COUNTER", "FIXED_WINDOW"})
+    void oneCallForManyKeysDecidesEachKeyAsItsOwnCallsWould(Algorithm algorithm) throws Exception {
+        // 3 per key at one instant; slow refill and long windows, so that no key expires (in real time) between rounds
+        Limits limits = new Limits(1, 3, 10_000, 3);
+        int rounds = 3;
+        // 100 keys: 5 or 6 requests each a round, interleaved; 3 keys: without coalescing a call lists each key many times
+        for (int keyCount : new int[] {100, 3}) {
+            int perRound = 5 * keyCount + 13;
+            List<Long> reference = manyKeys(algorithm, limits, keyCount, rounds, perRound, false, 1);
+            assertEquals(keyCount * 3L, reference.stream().filter(Decision::allowed).count(),
+                    "each key admits 3 in the first round and nothing after, at one instant");
+            for (boolean coalesce : new boolean[] {true, false}) {
+                for (int batchKeys : new int[] {7, LuaRateLimiter.DEFAULT_BATCH_KEYS}) {
+                    assertEquals(reference, manyKeys(algorithm, limits, keyCount, rounds, perRound, coalesce, batchKeys),
+                            keyCount + " keys, coalesce " + coalesce + ", " + batchKeys + " keys per call");
+                }
+            }
+        }
+    }
+
+    /** Every request's decision, in request order, all at instant T + 0.25 s, flushing once a round. */
+    private static List<Long> manyKeys(Algorithm algorithm, Limits limits, int keyCount, int rounds, int perRound,
+            boolean coalesce, int batchKeys) throws Exception {
+        KeySpace keys = new KeySpace("sd-many-" + algorithm + "-" + System.nanoTime(), keyCount);
+        LuaRateLimiter limiter = new LuaRateLimiter(algorithm, limits, keys, connection, "m", coalesce, batchKeys, T + 250_000);
+        List<Long> result = new ArrayList<>();
+        long id = 0;
+        for (int r = 0; r < rounds; r++) {
+            List<CompletionStage<Long>> decisions = new ArrayList<>();
+            for (int i = 0; i < perRound; i++) {
+                decisions.add(limiter.acquire((i * 37) % keyCount, id++));
+            }
+            limiter.flush();
+            for (CompletionStage<Long> d : decisions) {
+                result.add(await(d));
+            }
+        }
+        if (batchKeys > 1 && keyCount > batchKeys) {
+            assertTrue(limiter.scriptCalls() * 5 <= limiter.decisions(), "batched: far fewer calls than decisions, was "
+                    + limiter.scriptCalls() + " calls for " + limiter.decisions());
+        } else if (!coalesce && batchKeys == 1) {
+            assertEquals(limiter.decisions(), limiter.scriptCalls(), "one call per decision");
+        }
+        limiter.deleteState();
+        return result;
     }
 
     @Test
