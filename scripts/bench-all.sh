@@ -181,7 +181,7 @@ pubsub() {
   # shellcheck disable=SC2086
   run "$jar" dashboard-redis dashboard $redis --participants="$DASHBOARD_PARTICIPANTS" --durations=20 -k=20 --semaphore=65536 --no-ui --seed=1
   # shellcheck disable=SC2086
-  run "$jar" dashboard-redis-cluster dashboard $cluster --participants="$DASHBOARD_PARTICIPANTS" --durations=20 -k=20 --semaphore=65536 --no-ui --seed=1
+  run "$jar" dashboard-redis-cluster dashboard $cluster --participants="$DASHBOARD_PARTICIPANTS" --durations=20 -k=20 --semaphore=65536 --no-ui --seed=1 --drain=120
   # shellcheck disable=SC2086
   run "$jar" dashboard-kafka dashboard $kafka --participants="$DASHBOARD_KAFKA_PARTICIPANTS" --durations=20 -k=20 --semaphore=100000 --no-ui --seed=1
   scripts/results.sh table --readme README.md --section pubsub-dashboard --group-by parameters.broker+backends.0.mode \
