@@ -1,6 +1,7 @@
 package dev.backendpatterns.ratelimiter;
 
 import dev.backendpatterns.common.cli.CommandRunner;
+import dev.backendpatterns.common.cli.DurationConverter;
 import dev.backendpatterns.common.cli.LoadOptions;
 import dev.backendpatterns.common.cli.OutputOptions;
 import dev.backendpatterns.common.cli.ParsingConverter;
@@ -10,11 +11,13 @@ import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.load.LoadPlan;
 import dev.backendpatterns.common.load.Measurement;
 import dev.backendpatterns.common.load.Operation;
+import dev.backendpatterns.common.redis.MasterKill;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.Parameters;
 import dev.backendpatterns.common.run.PatternResult;
 import dev.backendpatterns.common.run.PatternRun;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +100,12 @@ public final class RateLimiterCommand implements Callable<Integer> {
             description = "Most keys one script call decides with --batch (1.." + LuaRateLimiter.MAX_BATCH + ", default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--kill-master-after", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "With the embedded Redis Cluster: SIGKILL the master of key 0 this long into the measured run "
+                    + "(e.g. 5s); the run goes on through the failover and reports its errors, their window and key 0's "
+                    + "admissions against its limit.")
+    Duration killMasterAfter;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the key choice (default: random).")
     Long seed;
 
@@ -148,11 +157,13 @@ public final class RateLimiterCommand implements Callable<Integer> {
             }
             KeySpace warmupKeys = new KeySpace(tag + ":warmup", keys);
             KeySpace runKeys = new KeySpace(tag, keys);
-            try (RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys);
+            try (MasterKill kill = killMasterAfter == null ? null : new MasterKill(target, runKeys.name(0), killMasterAfter);
+                    RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys);
                     RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce, batchKeys)) {
+                FailoverWatch failover = kill == null ? null : new FailoverWatch(kill);
                 Measurement m = run.run(run.runner(target.timeout(), List.of()),
-                        operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false),
-                        operation(limiter, new KeyChooser(keys, distribution, zipfExponent, keySeed), run.verbose()), plan);
+                        operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false, null),
+                        operation(limiter, new KeyChooser(keys, distribution, zipfExponent, keySeed), run.verbose(), failover), plan);
                 Map<String, Object> figures = new LinkedHashMap<>();
                 long failed = m.failed();
                 figures.put("admitted", m.outcome(ALLOWED) + (onError == OnError.ALLOW ? failed : 0));
@@ -161,18 +172,26 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     figures.put("script_calls", lua.scriptCalls());
                     figures.put("script_calls_per_decision", (double) lua.scriptCalls() / lua.decisions());
                 }
+                if (failover != null) {
+                    figures.put("failover", failover.figures(algorithm.family() == Algorithm.Family.BUCKET
+                            ? (long) Math.floor(limits.bucketSize() + limits.refillRate() * m.elapsedSeconds()) : null));
+                }
                 figures.put("keys_deleted", deleteQuietly(warmup) + deleteQuietly(limiter));
                 return PatternResult.of(parameters(limits, plan, keySeed), m, figures);
             }
         });
     }
 
-    private Operation operation(RateLimiter limiter, KeyChooser chooser, boolean verbose) {
+    private Operation operation(RateLimiter limiter, KeyChooser chooser, boolean verbose, FailoverWatch failover) {
         return new Operation() {
             @Override
             public CompletionStage<String> start(long index) {
                 int key = chooser.next();
                 CompletionStage<Long> decision = limiter.acquire(key, index);
+                if (failover != null) {
+                    failover.started();
+                    decision = decision.whenComplete((d, e) -> failover.decided(key, d, e));
+                }
                 if (verbose) {
                     decision = decision.whenComplete((d, e) -> System.out.println("request " + index + " key " + key + ": "
                             + (e != null ? "error " + e.getMessage() + " (" + onError.name().toLowerCase(Locale.ROOT) + ")"
@@ -221,6 +240,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
         p.put("--batch-size", "batch_size", batched ? batchSize : null);
         p.put("--auto-flush", "auto_flush", autoFlush);
         p.put("--timeout-ms", "timeout_ms", servers.timeout().toMillis());
+        p.put("--kill-master-after", "kill_master_after_s", killMasterAfter == null ? null : killMasterAfter.toMillis() / 1000.0);
         return p;
     }
 

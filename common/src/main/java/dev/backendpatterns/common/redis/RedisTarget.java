@@ -1,6 +1,7 @@
 package dev.backendpatterns.common.redis;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
+import dev.backendpatterns.common.cli.UriCredentials;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.report.Backend;
@@ -55,6 +56,8 @@ public final class RedisTarget implements Backend {
     private final List<RedisConnection> connections = new ArrayList<>();
     private final List<RedisSubscriber> subscribers = new ArrayList<>();
     private AbstractRedisClient pubSubClient;
+    /** The pub/sub client's own resources: its event bus then carries only its own connections' events. */
+    private ClientResources pubSubResources;
 
     private RedisTarget(ClientResources resources, AbstractRedisClient client, EmbeddedRedis embedded,
             EmbeddedRedisCluster embeddedCluster, String description, String standaloneAddress, Duration timeout,
@@ -89,7 +92,7 @@ public final class RedisTarget implements Backend {
                     ? connectCluster(options.redisClusterSeeds().stream().map(s -> uriOf("redis://" + s, timeout)).toList(),
                             null, "external Redis Cluster " + String.join(",", options.redisClusterSeeds()), timeout)
                     : connectStandalone(uriOf(options.redisUri(), timeout), null,
-                            "external Redis " + redact(options.redisUri()), timeout);
+                            "external Redis " + UriCredentials.hide(options.redisUri()), timeout);
         }
         RedisBinary binary = RedisBinary.locate();
         long started = System.nanoTime();
@@ -124,14 +127,10 @@ public final class RedisTarget implements Backend {
         try {
             parsed = RedisURI.create(uri);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid Redis address '" + redact(uri) + "': " + e.getMessage());
+            throw new UsageException("invalid Redis address '" + UriCredentials.hide(uri) + "': " + e.getMessage());
         }
         parsed.setTimeout(timeout);
         return parsed;
-    }
-
-    private static String redact(String uri) {
-        return uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@");
     }
 
     private static ClientResources newResources() {
@@ -169,7 +168,10 @@ public final class RedisTarget implements Backend {
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         ClusterClientOptions.Builder options = ClusterClientOptions.builder();
         bounded(options, timeout);
-        options.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build());
+        // adaptive triggers need reconnects or redirects, and these connections never reconnect: a master that dies
+        // answers nothing, so only a periodic refresh finds the replica promoted in its place
+        options.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                .enablePeriodicRefresh(Duration.ofSeconds(2)).build());
         client.setOptions(options.build());
         try {
             StatefulRedisClusterConnection<String, String> admin = client.connect();
@@ -220,7 +222,9 @@ public final class RedisTarget implements Backend {
     public RedisSubscriber subscriber(BiConsumer<String, byte[]> handler) {
         synchronized (connections) {
             if (pubSubClient == null) {
-                pubSubClient = client instanceof RedisClusterClient ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources, uris.get(0));
+                pubSubResources = newResources();
+                pubSubClient = client instanceof RedisClusterClient
+                        ? RedisClusterClient.create(pubSubResources, uris) : RedisClient.create(pubSubResources, uris.get(0));
                 if (pubSubClient instanceof RedisClusterClient cluster) {
                     ClusterClientOptions.Builder options = ClusterClientOptions.builder();
                     bounded(options, timeout);
@@ -237,7 +241,7 @@ public final class RedisTarget implements Backend {
             }
             RedisSubscriber subscriber = new RedisSubscriber(pubSubClient instanceof RedisClusterClient cluster
                     ? cluster.connectPubSub(ByteArrayCodec.INSTANCE) : ((RedisClient) pubSubClient).connectPubSub(ByteArrayCodec.INSTANCE),
-                    resources.eventBus(), handler);
+                    pubSubResources.eventBus(), handler);
             subscribers.add(subscriber);
             return subscriber;
         }
@@ -347,7 +351,7 @@ public final class RedisTarget implements Backend {
             subscribers.forEach(RedisSubscriber::close);
             subscribers.clear();
             if (pubSubClient != null) {
-                pubSubClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                shutdown(pubSubClient, pubSubResources);
             }
             for (RedisConnection c : connections) {
                 try {

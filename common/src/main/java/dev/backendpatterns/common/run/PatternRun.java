@@ -2,6 +2,7 @@ package dev.backendpatterns.common.run;
 
 import dev.backendpatterns.common.chart.RunChart;
 import dev.backendpatterns.common.cli.OutputOptions;
+import dev.backendpatterns.common.cli.UriCredentials;
 import dev.backendpatterns.common.load.StopSignal;
 import dev.backendpatterns.common.report.HeapPeak;
 import dev.backendpatterns.common.report.MemoryReport;
@@ -55,7 +56,7 @@ public final class PatternRun {
                 List<BackendReport> backends = context.reports();
                 ServerMemory before = backends.stream().map(BackendReport::memoryBefore).reduce(ServerMemory.NONE, ServerMemory::plus);
                 ServerMemory after = backends.stream().map(BackendReport::memoryAfter).reduce(ServerMemory.NONE, ServerMemory::plus);
-                result = RunResult.of(pattern, commandLine, produced.parameters(), backends, produced.measurement(),
+                result = RunResult.of(pattern, commandLine.stream().map(UriCredentials::hide).toList(), produced.parameters(), backends, produced.measurement(),
                         new MemoryReport(before, after, heap.peakBytes()), produced.figures(), produced.histograms());
                 RunSummary.print(result, out);
                 produced.problems().forEach(p -> out.println("  PROBLEM      " + p));
