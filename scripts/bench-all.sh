@@ -73,7 +73,7 @@ rate_limiter() {
   for algorithm in noop token_bucket gcra sliding_window_log sliding_window_counter fixed_window; do
     run "$jar" "single-1-$algorithm" --algorithm=$algorithm --requests="$REQUESTS" --semaphore="$SEMAPHORE"
   done
-  run "$jar" single-1-token_bucket-per-request --algorithm=token_bucket --no-coalesce --requests="$REQUESTS" --semaphore="$SEMAPHORE"
+  run "$jar" single-1-token_bucket-per-request --algorithm=token_bucket --no-coalesce --no-batch --requests="$REQUESTS" --semaphore="$SEMAPHORE"
   for peer in bucket4j redisson; do
     run "$jar" "single-1-$peer" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
@@ -93,7 +93,7 @@ rate_limiter() {
   done
   scripts/results.sh table --readme README.md --section rate-limiter \
     --baseline parameters.algorithm=noop --group-by backends.0.mode+parameters.keys \
-    --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
+    --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Batched=parameters.batch,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
     "$out"/[0-9]*.json
   scripts/results.sh chart throughput --out "$out/throughput.png" --title "Rate limiter: decisions per second" \
     --label parameters.algorithm --series backends.0.mode+parameters.keys --value-label "decisions per second" \

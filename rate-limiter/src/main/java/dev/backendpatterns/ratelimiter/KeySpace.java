@@ -5,7 +5,6 @@ import io.lettuce.core.RedisFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The identities a run limits: {@code size} keys named {@code <prefix><tag>:{<i>}}. The run tag keeps runs
@@ -71,12 +70,11 @@ public final class KeySpace {
     }
 
     private static long await(RedisConnection connection, List<RedisFuture<Long>> pending) {
-        connection.flush();
         long sum = 0;
         for (RedisFuture<Long> f : pending) {
             try {
-                sum += f.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
+                sum += connection.await(f);
+            } catch (IllegalStateException e) {
                 throw new IllegalStateException("cannot delete the run's keys: " + e.getMessage(), e);
             }
         }

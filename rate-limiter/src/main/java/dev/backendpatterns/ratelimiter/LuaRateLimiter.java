@@ -5,6 +5,8 @@ import dev.backendpatterns.common.redis.RedisConnection;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,30 @@ final class LuaRateLimiter implements RateLimiter {
     /** Keys per call by default when batching is on. */
     static final int DEFAULT_BATCH_KEYS = 64;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
-
+    /**
+     * Put before an algorithm's script for {@code --cross-slot-batch}: one key is declared (it routes the call to its
+     * master), the others of that master come in ARGV after their number, and go back into KEYS here, so the script
+     * below is the same one. Inside a script a command of several keys must still keep to one slot, even with the
+     * cross-slot flag, so the keys are touched one by one (before anything is written: a key that is not the node's,
+     * "non local key" because its slot moved, fails the call before it changed anything, and the client retries those
+     * keys one slot per call), and the script's one MGET becomes a GET per key ({@link #MGET}).
+     */
+    private static final String CROSS_SLOT_PRELUDE = """
+            #!lua flags=allow-cross-slot-keys
+            local undeclared = tonumber(ARGV[4])
+            for i = 1, undeclared do KEYS[1 + i] = ARGV[4 + i] end
+            local argc = #ARGV
+            for i = 4, argc - undeclared - 1 do ARGV[i] = ARGV[i + undeclared + 1] end
+            for i = argc - undeclared, argc do ARGV[i] = nil end
+            for i = 1, #KEYS do redis.call('EXISTS', KEYS[i]) end
+            local function get_each(keys)
+              local values = {}
+              for i = 1, #keys do values[i] = redis.call('GET', keys[i]) end
+              return values
+            end
+            """;
+    /** How every script reads all its keys at once; the cross-slot variant reads them one by one instead. */
+    private static final String MGET = "redis.call('MGET', unpack(KEYS))";
     private final Algorithm algorithm;
     private final LuaScript script;
     private final KeySpace keys;
@@ -43,6 +68,9 @@ final class LuaRateLimiter implements RateLimiter {
     private final boolean coalesce;
     private final int batchKeys;
     private final boolean cluster;
+    /** The script with {@link #CROSS_SLOT_PRELUDE}, or null when batches stay within one slot. */
+    private final LuaScript crossSlotScript;
+    private final LongAdder crossSlotFallbacks = new LongAdder();
     private final byte[] first;
     private final byte[] second;
     private final byte[] memberPrefix;
@@ -56,21 +84,27 @@ final class LuaRateLimiter implements RateLimiter {
 
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
             boolean coalesce) {
-        this(algorithm, limits, keys, connection, runTag, coalesce, 1, -1);
+        this(algorithm, limits, keys, connection, runTag, coalesce, 1, false, -1);
     }
 
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
             boolean coalesce, int batchKeys) {
-        this(algorithm, limits, keys, connection, runTag, coalesce, batchKeys, -1);
+        this(algorithm, limits, keys, connection, runTag, coalesce, batchKeys, false, -1);
+    }
+
+    LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
+            boolean coalesce, int batchKeys, long fixedClockMicros) {
+        this(algorithm, limits, keys, connection, runTag, coalesce, batchKeys, false, fixedClockMicros);
     }
 
     /**
      * As the other constructors, but every decision, coalesced, batched or not, is taken as if the server's clock read
      * {@code fixedClockMicros} (when it is not negative): the seam that lets tests compare a coalesced or batched call
-     * with single calls at the same instant. {@code batchKeys} is the most keys one call decides (1: no batching).
+     * with single calls at the same instant. {@code batchKeys} is the most keys one call decides (1: no batching);
+     * {@code crossSlot}, on a cluster, lets one call decide keys of several slots of one master.
      */
     LuaRateLimiter(Algorithm algorithm, Limits limits, KeySpace keys, RedisConnection connection, String runTag,
-            boolean coalesce, int batchKeys, long fixedClockMicros) {
+            boolean coalesce, int batchKeys, boolean crossSlot, long fixedClockMicros) {
         if (!algorithm.scripted()) {
             throw new IllegalArgumentException(algorithm + " is not a Lua algorithm");
         }
@@ -85,6 +119,17 @@ final class LuaRateLimiter implements RateLimiter {
         this.coalesce = coalesce && algorithm != Algorithm.NOOP;
         this.batchKeys = algorithm == Algorithm.NOOP ? 1 : batchKeys;
         this.cluster = connection.stateful() instanceof StatefulRedisClusterConnection;
+        if (crossSlot && cluster && this.batchKeys > 1) {
+            String body = script.source();
+            if (algorithm != Algorithm.SLIDING_WINDOW_LOG && !body.contains(MGET)) {
+                throw new IllegalStateException(algorithm.scriptResource() + " no longer reads its keys with " + MGET);
+            }
+            this.crossSlotScript = new LuaScript(algorithm.scriptResource() + " (cross-slot)",
+                    CROSS_SLOT_PRELUDE + body.replace(MGET, "get_each(KEYS)"));
+            this.crossSlotScript.load(connection, LOAD_TIMEOUT);
+        } else {
+            this.crossSlotScript = null;
+        }
         if (algorithm.family() == Algorithm.Family.BUCKET) {
             first = ascii(Double.toString(limits.refillRate()));
             second = ascii(Long.toString(limits.bucketSize()));
@@ -155,6 +200,20 @@ final class LuaRateLimiter implements RateLimiter {
             sendInCalls(entries);
             return;
         }
+        if (crossSlotScript != null) {
+            Partitions partitions = ((StatefulRedisClusterConnection<?, ?>) connection.stateful()).getPartitions();
+            Map<String, List<Entry>> byNode = new HashMap<>();
+            for (Entry e : entries) {
+                RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(keys.bytes(e.key)));
+                byNode.computeIfAbsent(master == null ? "" : master.getNodeId(), node -> new ArrayList<>()).add(e);
+            }
+            byNode.values().forEach(this::sendInCalls);
+            return;
+        }
+        bySlotInCalls(entries);
+    }
+
+    private void bySlotInCalls(Collection<Entry> entries) {
         Map<Integer, List<Entry>> bySlot = new HashMap<>();
         for (Entry e : entries) {
             bySlot.computeIfAbsent(SlotHash.getSlot(keys.bytes(e.key)), slot -> new ArrayList<>(2)).add(e);
@@ -167,7 +226,7 @@ final class LuaRateLimiter implements RateLimiter {
         int requests = 0;
         for (Entry e : entries) {
             if (!call.isEmpty() && (call.size() == batchKeys || requests + e.size > MAX_BATCH)) {
-                send(call, clock);
+                sendCall(call);
                 call = new ArrayList<>(Math.min(entries.size(), batchKeys));
                 requests = 0;
             }
@@ -175,48 +234,117 @@ final class LuaRateLimiter implements RateLimiter {
             requests += e.size;
         }
         if (!call.isEmpty()) {
-            send(call, clock);
+            sendCall(call);
         }
+    }
+
+    /** One call of a batch: the plain script when its keys share a slot, the cross-slot one when they need it. */
+    private void sendCall(List<Entry> call) {
+        if (crossSlotScript == null || call.size() == 1) {
+            send(call, clock);
+            return;
+        }
+        int slot = SlotHash.getSlot(keys.bytes(call.get(0).key));
+        for (Entry e : call) {
+            if (SlotHash.getSlot(keys.bytes(e.key)) != slot) {
+                sendCrossSlot(call);
+                return;
+            }
+        }
+        send(call, clock);
     }
 
     /** One script call deciding every request of {@code entries}, each entry's reply three numbers at {@code 3 * i}. */
     private void send(List<Entry> entries, byte[] now) {
-        calls.increment();
         int k = entries.size();
         byte[][] keyBytes = new byte[k][];
-        int members = 0;
         for (int i = 0; i < k; i++) {
             keyBytes[i] = keys.bytes(entries.get(i).key);
-            members += entries.get(i).size;
+        }
+        calls.increment();
+        CompletionStage<List<Object>> reply = script.run(connection, ScriptOutputType.MULTI, keyBytes, arguments(entries, now, null));
+        reply.whenComplete((values, error) -> complete(entries, values, error));
+    }
+
+    /**
+     * As {@link #send}, keys of several slots of one master: the first declared, the others in ARGV. A node that
+     * refuses (the slot moved, undeclared keys forbidden, no cross-slot flag) gets the keys again one slot per call.
+     */
+    private void sendCrossSlot(List<Entry> entries) {
+        int k = entries.size();
+        byte[][] undeclared = new byte[k - 1][];
+        for (int i = 1; i < k; i++) {
+            undeclared[i - 1] = keys.bytes(entries.get(i).key);
+        }
+        calls.increment();
+        CompletionStage<List<Object>> reply = crossSlotScript.run(connection, ScriptOutputType.MULTI,
+                new byte[][] {keys.bytes(entries.get(0).key)}, arguments(entries, clock, undeclared));
+        reply.whenComplete((values, error) -> {
+                    if (error != null && refusedCrossSlot(error)) {
+                        crossSlotFallbacks.increment();
+                        fallBack(entries);
+                    } else {
+                        complete(entries, values, error);
+                    }
+                });
+    }
+
+    /**
+     * Sends {@code entries} again, one slot per call. Runs on an I/O thread, not the dispatcher: it touches nothing
+     * the dispatcher owns (Lettuce connections take commands from any thread), and flushes at once, since the
+     * dispatcher may be waiting for exactly these requests' slots before its next flush.
+     */
+    private void fallBack(List<Entry> entries) {
+        bySlotInCalls(entries);
+        connection.flush();
+    }
+
+    private static boolean refusedCrossSlot(Throwable error) {
+        String m = String.valueOf(error.getMessage());
+        return m.contains("non local key") || m.contains("undeclared") || m.contains("MOVED") || m.contains("ASK")
+                || m.contains("CROSSSLOT") || m.contains("cross slot") || m.contains("shebang") || m.contains("flag");
+    }
+
+    private byte[][] arguments(List<Entry> entries, byte[] now, byte[][] undeclared) {
+        int k = entries.size();
+        int members = 0;
+        for (Entry e : entries) {
+            members += e.size;
         }
         boolean log = algorithm == Algorithm.SLIDING_WINDOW_LOG;
-        byte[][] args = new byte[3 + k + (log ? members : 0)][];
+        int extra = undeclared == null ? 0 : 1 + undeclared.length;
+        byte[][] args = new byte[3 + extra + k + (log ? members : 0)][];
         args[0] = first;
         args[1] = second;
         args[2] = now;
-        int m = 3 + k;
+        if (undeclared != null) {
+            args[3] = ascii(Integer.toString(undeclared.length));
+            System.arraycopy(undeclared, 0, args, 4, undeclared.length);
+        }
+        int m = 3 + extra + k;
         for (int i = 0; i < k; i++) {
             Entry e = entries.get(i);
-            args[3 + i] = e.size == 1 ? ONE : ascii(Integer.toString(e.size));
+            args[3 + extra + i] = e.size == 1 ? ONE : ascii(Integer.toString(e.size));
             if (log) {
                 for (int j = 0; j < e.size; j++) {
                     args[m++] = member(e.ids[j]);
                 }
             }
         }
-        CompletionStage<List<Object>> reply = script.run(connection, ScriptOutputType.MULTI, keyBytes, args);
-        reply.whenComplete((values, error) -> {
-            for (int i = 0; i < k; i++) {
-                Entry e = entries.get(i);
-                for (int j = 0; j < e.size; j++) {
-                    if (error != null) {
-                        e.decisions[j].completeExceptionally(error);
-                    } else {
-                        e.decisions[j].complete(decode(values, 3 * i, j));
-                    }
+        return args;
+    }
+
+    private void complete(List<Entry> entries, List<Object> values, Throwable error) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            for (int j = 0; j < e.size; j++) {
+                if (error != null) {
+                    e.decisions[j].completeExceptionally(error);
+                } else {
+                    e.decisions[j].complete(decode(values, 3 * i, j));
                 }
             }
-        });
+        }
     }
 
     /** The decision of request {@code j} of the key whose {admitted, remaining, retry_after_ms} start at {@code at}. */
@@ -231,6 +359,11 @@ final class LuaRateLimiter implements RateLimiter {
     /** Script calls made so far, for the report's calls per decision. */
     long scriptCalls() {
         return calls.sum();
+    }
+
+    /** Cross-slot calls a node refused and that were sent again one slot per call. */
+    long crossSlotFallbacks() {
+        return crossSlotFallbacks.sum();
     }
 
     /** Requests decided (or being decided) so far. */

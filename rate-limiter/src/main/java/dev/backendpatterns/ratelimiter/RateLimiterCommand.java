@@ -100,6 +100,12 @@ public final class RateLimiterCommand implements Callable<Integer> {
             description = "Most keys one script call decides with --batch (1.." + LuaRateLimiter.MAX_BATCH + ", default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--cross-slot-batch",
+            description = "On a Redis Cluster, batch the keys of one master across slots: one key declared, the others in "
+                    + "ARGV, with the allow-cross-slot-keys script flag (Redis 7.0+). Off by default: it relies on undeclared "
+                    + "keys, which managed services may forbid; a refusing node gets the keys again one slot per call.")
+    boolean crossSlotBatch;
+
     @Option(names = "--kill-master-after", converter = DurationConverter.class, paramLabel = "TIME",
             description = "With the embedded Redis Cluster: SIGKILL the master of key 0 this long into the measured run "
                     + "(e.g. 5s); the run goes on through the failover and reports its errors, their window and key 0's "
@@ -158,8 +164,8 @@ public final class RateLimiterCommand implements Callable<Integer> {
             KeySpace warmupKeys = new KeySpace(tag + ":warmup", keys);
             KeySpace runKeys = new KeySpace(tag, keys);
             try (MasterKill kill = killMasterAfter == null ? null : new MasterKill(target, runKeys.name(0), killMasterAfter);
-                    RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys);
-                    RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce, batchKeys)) {
+                    RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys, crossSlotBatch);
+                    RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce, batchKeys, crossSlotBatch)) {
                 FailoverWatch failover = kill == null ? null : new FailoverWatch(kill);
                 Measurement m = run.run(run.runner(target.timeout(), List.of()),
                         operation(warmup, new KeyChooser(keys, distribution, zipfExponent, keySeed ^ 1), false, null),
@@ -171,6 +177,9 @@ public final class RateLimiterCommand implements Callable<Integer> {
                 if (limiter instanceof LuaRateLimiter lua && lua.decisions() > 0) {
                     figures.put("script_calls", lua.scriptCalls());
                     figures.put("script_calls_per_decision", (double) lua.scriptCalls() / lua.decisions());
+                    if (crossSlotBatch) {
+                        figures.put("cross_slot_fallbacks", lua.crossSlotFallbacks());
+                    }
                 }
                 if (failover != null) {
                     figures.put("failover", failover.figures(algorithm.family() == Algorithm.Family.BUCKET
@@ -238,6 +247,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
         boolean batched = batch && algorithm.scripted() && algorithm != Algorithm.NOOP;
         p.put("--[no-]batch", "batch", batched);
         p.put("--batch-size", "batch_size", batched ? batchSize : null);
+        p.put("--cross-slot-batch", "cross_slot_batch", batched && crossSlotBatch);
         p.put("--auto-flush", "auto_flush", autoFlush);
         p.put("--timeout-ms", "timeout_ms", servers.timeout().toMillis());
         p.put("--kill-master-after", "kill_master_after_s", killMasterAfter == null ? null : killMasterAfter.toMillis() / 1000.0);

@@ -11,11 +11,11 @@ final class RateLimiters {
     }
 
     static RateLimiter create(Algorithm algorithm, Limits limits, KeySpace keys, RedisTarget target,
-            RedisConnection connection, String runTag, boolean coalesce, int batchKeys) {
+            RedisConnection connection, String runTag, boolean coalesce, int batchKeys, boolean crossSlot) {
         return switch (algorithm) {
             case BUCKET4J -> new Bucket4jRateLimiter(connection, target.cluster(), keys, limits);
             case REDISSON -> new RedissonRateLimiter(target, keys, limits);
-            default -> new LuaRateLimiter(algorithm, limits, keys, connection, runTag, coalesce, batchKeys);
+            default -> new LuaRateLimiter(algorithm, limits, keys, connection, runTag, coalesce, batchKeys, crossSlot, -1);
         };
     }
 }

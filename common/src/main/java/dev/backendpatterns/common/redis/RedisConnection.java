@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,12 +64,24 @@ public final class RedisConnection implements AutoCloseable {
 
     /**
      * Flushes and waits for {@code stage}, a command of this connection, for up to a minute: for the few calls made
-     * outside a measured run (setting up, replaying, cleaning up). Failures become IllegalStateException.
+     * outside a measured run (setting up, replaying, cleaning up). Failures become IllegalStateException. It flushes
+     * again while it waits: on a cluster, Lettuce writes a command again after a MOVED redirect, and on a connection
+     * whose writes are batched that write waits for a flush too.
      */
     public <T> T await(CompletionStage<T> stage) {
-        flush();
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
-            return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+            while (true) {
+                flush();
+                try {
+                    return future.get(10, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
