@@ -25,7 +25,7 @@ public class FilterBenchmark {
     @Param({"10000000", "100000000"})
     public int keys;
 
-    @Param({"bloom_filter", "blocked_bloom", "guava", "fastfilter_bloom", "fastfilter_blocked_bloom"})
+    @Param({"bloom_filter", "blocked_bloom", "blocked_bloom_k4", "guava", "fastfilter_bloom", "fastfilter_blocked_bloom"})
     public String filter;
 
     @Param({"10"})

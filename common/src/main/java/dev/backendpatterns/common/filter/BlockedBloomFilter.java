@@ -43,6 +43,8 @@ public final class BlockedBloomFilter implements MembershipFilter {
     private final int b2;
     private final int b3;
     private final int b4;
+    /** At most two positions per word (k <= 4): the masks take two shifts each, not five. */
+    private final boolean narrow;
 
     /** A filter of at least {@code bits} bits (rounded up to whole blocks) setting {@code k} bits per key. */
     public BlockedBloomFilter(long bits, int k) {
@@ -71,6 +73,7 @@ public final class BlockedBloomFilter implements MembershipFilter {
         b2 = second[2];
         b3 = second[3];
         b4 = second[4];
+        narrow = k <= 4;
     }
 
     /** The shifts of positions {@code from .. from + count - 1}, padded to five by repeating the first. */
@@ -83,11 +86,13 @@ public final class BlockedBloomFilter implements MembershipFilter {
     }
 
     private long firstMask(long p) {
-        return (1L << (p >>> a0)) | (1L << (p >>> a1)) | (1L << (p >>> a2)) | (1L << (p >>> a3)) | (1L << (p >>> a4));
+        long mask = (1L << (p >>> a0)) | (1L << (p >>> a1));
+        return narrow ? mask : mask | (1L << (p >>> a2)) | (1L << (p >>> a3)) | (1L << (p >>> a4));
     }
 
     private long secondMask(long p) {
-        return (1L << (p >>> b0)) | (1L << (p >>> b1)) | (1L << (p >>> b2)) | (1L << (p >>> b3)) | (1L << (p >>> b4));
+        long mask = (1L << (p >>> b0)) | (1L << (p >>> b1));
+        return narrow ? mask : mask | (1L << (p >>> b2)) | (1L << (p >>> b3)) | (1L << (p >>> b4));
     }
 
     @Override
