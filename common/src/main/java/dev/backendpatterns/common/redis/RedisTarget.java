@@ -19,6 +19,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import reactor.core.Disposable;
 
 /**
  * The Redis a run talks to, standalone or cluster, external or embedded (started here and stopped on
@@ -54,6 +56,8 @@ public final class RedisTarget implements Backend {
     private final StatefulRedisConnection<String, String> standaloneAdmin;
     private final StatefulRedisClusterConnection<String, String> clusterAdmin;
     private final List<RedisConnection> connections = new ArrayList<>();
+    /** On a cluster, the subscription to topology changes of the command client; null standalone. */
+    private final Disposable topologyChanges;
     private final List<RedisSubscriber> subscribers = new ArrayList<>();
     private AbstractRedisClient pubSubClient;
     /** The pub/sub client's own resources: its event bus then carries only its own connections' events. */
@@ -72,6 +76,27 @@ public final class RedisTarget implements Backend {
         this.uris = List.copyOf(uris);
         this.standaloneAdmin = standaloneAdmin;
         this.clusterAdmin = clusterAdmin;
+        this.topologyChanges = clusterAdmin == null ? null : resources.eventBus().get()
+                .filter(e -> e instanceof ClusterTopologyChangedEvent).subscribe(e -> openMasterConnections());
+    }
+
+    /**
+     * After a topology change (a replica promoted, a slot moved), opens every command connection's connection to each
+     * master it does not have yet: with REJECT_COMMANDS, Lettuce rejects a command that would wait for a node
+     * connection still being established (lettuce#3747), so the first requests to a new master would fail.
+     */
+    private void openMasterConnections() {
+        synchronized (connections) {
+            for (RedisConnection c : connections) {
+                if (c.stateful() instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+                    for (RedisClusterNode node : cluster.getPartitions()) {
+                        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                            cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Connects to the endpoint the options name, starting an embedded server or cluster when they name none. */
@@ -347,6 +372,9 @@ public final class RedisTarget implements Backend {
 
     @Override
     public void close() {
+        if (topologyChanges != null) {
+            topologyChanges.dispose();
+        }
         synchronized (connections) {
             subscribers.forEach(RedisSubscriber::close);
             subscribers.clear();
