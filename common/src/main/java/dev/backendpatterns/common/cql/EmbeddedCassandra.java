@@ -1,15 +1,21 @@
 package dev.backendpatterns.common.cql;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
 import dev.backendpatterns.common.server.ForkedJvm;
 import dev.backendpatterns.common.server.LoopbackPort;
 import dev.backendpatterns.common.server.ServerClasspath;
 import dev.backendpatterns.common.server.ServerDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -60,6 +66,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
         try {
             for (int i = 0; i < nodes; i++) {
                 cassandra.launch(i, timeout);
+            }
+            if (nodes > 1) {
+                cassandra.awaitRing(timeout);
             }
             return cassandra;
         } catch (RuntimeException e) {
@@ -126,6 +135,46 @@ public final class EmbeddedCassandra implements AutoCloseable {
                 "org.apache.cassandra.service.CassandraDaemon", List.of(), nodeDir, nodeDir.resolve("server.log"));
         jvms.add(jvm);
         jvm.awaitLogLine(READY, timeout);
+    }
+
+    /**
+     * Waits until every node lists every other in {@code system.peers} and a client sees them all up. A node logs
+     * that it listens for CQL clients once it has joined, but the others learn of it by gossip a little later; a
+     * client connecting in between sees one node fewer, and a keyspace created then gets a replication factor too
+     * small (the flaky start this wait removes). A fresh session each attempt, since a driver's node list is only
+     * read whole when it connects.
+     */
+    private void awaitRing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no attempt";
+        while (true) {
+            try (CqlSession session = CqlSession.builder().withLocalDatacenter(DATACENTER)
+                    .addContactPoints(addresses.stream().map(a -> new InetSocketAddress(a, nativePort)).toList()).build()) {
+                Collection<Node> known = session.getMetadata().getNodes().values();
+                long up = known.stream().filter(n -> n.getState() == NodeState.UP).count();
+                int peersEverywhere = Integer.MAX_VALUE;
+                for (Node node : known) {
+                    int peers = session.execute(SimpleStatement.newInstance("SELECT peer FROM system.peers").setNode(node)).all().size();
+                    peersEverywhere = Math.min(peersEverywhere, peers);
+                }
+                if (up == size() && peersEverywhere == size() - 1) {
+                    return;
+                }
+                last = up + " of " + size() + " nodes up, at least " + peersEverywhere + " peers each";
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the embedded Cassandra nodes never saw each other within " + timeout.toSeconds()
+                        + " s (" + last + ")");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the Cassandra ring", e);
+            }
+        }
     }
 
     private String yaml(String address, Path nodeDir) {
