@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * interval (the consumers staggered across it) and takes at most one entry per tick, so the group drains at most
  * {@code consumers / interval}. A tick that comes while the consumer's previous one is still running is {@value #BUSY}
  * (a consumer is sequential), and a late tick pushes the consumer's next one back instead of catching up: no burst
- * ever exceeds the rate. With a crash time, consumer 0's first tick after it reads one entry and stops for good,
+ * ever exceeds the rate. With a crash time, consumer 0's first tick after it, once consumer 0 has taken an entry
+ * at all (a Kafka consumer may still be joining its group at the crash time), reads one entry and stops for good,
  * holding what it had; the other consumers' retaking of it is timed.
  */
 final class Drain implements Schedule, Operation {
@@ -73,6 +74,7 @@ final class Drain implements Schedule, Operation {
     private final AtomicLong unacknowledged = new AtomicLong();
     private final TakeTimes takes = new TakeTimes();
     private volatile Held held;
+    private volatile boolean firstTookAny;
     private volatile long crashNanos;
     private final Set<String> heldLeft = ConcurrentHashMap.newKeySet();
     private final AtomicLong firstRetakenNanos = new AtomicLong();
@@ -138,7 +140,7 @@ final class Drain implements Schedule, Operation {
         if (c == null) {
             return END;
         }
-        crashNow = !crashed && crashAtNanos >= 0 && c == 0 && nextDue[0] >= crashAtNanos;
+        crashNow = !crashed && crashAtNanos >= 0 && c == 0 && nextDue[0] >= crashAtNanos && firstTookAny;
         current = c;
         return nextDue[c];
     }
@@ -199,6 +201,9 @@ final class Drain implements Schedule, Operation {
         }
         takes.add(tickNanos);
         Delivery d = taken.delivery();
+        if (d.consumer() == 0) {
+            firstTookAny = true;
+        }
         switch (taken.verdict()) {
             case SKIP:
                 if (d.claimed()) {

@@ -25,7 +25,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 /**
  * The leaky bucket on Kafka: entries go round-robin to the partitions of {@code bp-lb-<run>}; the consumers form one
@@ -38,6 +40,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class KafkaDrainQueue implements DrainQueue {
     private static final Duration ANSWER = Duration.ofSeconds(30);
+    /** How long a take waits for its commit, a rebalance included; the load runner times a take out after 5 s. */
+    private static final Duration COMMIT_WAIT = Duration.ofSeconds(3);
 
     private final KafkaTarget target;
     private final String topic;
@@ -247,9 +251,46 @@ final class KafkaDrainQueue implements DrainQueue {
                     throw new IllegalStateException("cannot republish to " + retryTopic + ": " + e.getMessage(), e);
                 }
             }
-            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)),
-                    ANSWER);
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (!commit(tp, record.offset() + 1)) {
+                // the partition moved before the commit: its new owner takes the record again, as if never acknowledged
+                return new Taken(d, Verdict.NACK);
+            }
             return new Taken(d, v);
+        }
+
+        /**
+         * Commits {@code offset} on {@code tp}; during a rebalance it polls (paused, handing back anything fetched) until
+         * the rebalance is over and tries again. False when {@code tp} was revoked meanwhile. When the commit still
+         * fails (within {@link #COMMIT_WAIT}, below the take's own timeout), the consumer seeks back to the record (the position is past it: a later commit would skip it for good).
+         */
+        private boolean commit(TopicPartition tp, long offset) {
+            long deadline = System.nanoTime() + COMMIT_WAIT.toNanos();
+            while (true) {
+                try {
+                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset)), COMMIT_WAIT);
+                    return true;
+                } catch (RebalanceInProgressException e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        return failed(tp, offset, e);
+                    }
+                    consumer.pause(consumer.assignment());
+                    rewind(consumer.poll(Duration.ofMillis(20)).iterator());
+                    if (!consumer.assignment().contains(tp)) {
+                        return false;
+                    }
+                } catch (KafkaException e) {
+                    return failed(tp, offset, e);
+                }
+            }
+        }
+
+        private boolean failed(TopicPartition tp, long offset, KafkaException e) {
+            if (consumer.assignment().contains(tp)) {
+                consumer.seek(tp, offset - 1);
+                throw new IllegalStateException("cannot commit " + tp + "@" + (offset - 1) + " (it will be taken again): " + e.getMessage(), e);
+            }
+            return false;
         }
 
         /** A record read and never committed. */

@@ -83,7 +83,8 @@ public final class LeakyBucketCommand implements Callable<Integer> {
     long maxLength;
 
     @Option(names = "--crash-consumer-after", converter = DurationConverter.class, paramLabel = "TIME",
-            description = "Consumer 0 reads one entry at this point of the drain and stops for good without acknowledging it; "
+            description = "Consumer 0 reads one entry at this point of the drain (or once it has taken its first, if later) and stops "
+                    + "for good without acknowledging it; "
                     + "reports how long until the other consumers took what it held.")
     Duration crashAfter;
 
