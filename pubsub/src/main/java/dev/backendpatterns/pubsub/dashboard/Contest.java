@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 /**
  * The reference's contest, simulated: each participant solves four problems of 1, 2, 4 and 8 points in an order of its
  * own, trying its current problem once a second, succeeding with the problem's probability; each failed attempt costs
- * 5 minutes of penalty. Participants attempt at a phase of their own within each second (participant p at p/P of it),
+ * 5 minutes of penalty once the problem is solved (as in ICPC: attempts at a problem never solved cost nothing, so a
+ * participant's final score is the one its last solve published). Participants attempt at a phase of their own within each second (participant p at p/P of it),
  * so the contest is a schedule of solves: second by second, in participant order. Every participant's state has one
  * owner, the load runner's dispatcher thread, which advances the simulation one second at a time as the schedule asks.
  */
@@ -25,6 +26,7 @@ final class Contest {
     private final byte[] solved;
     private final int[] failed;
     private final short[] finish;
+    private final int[] penalty;
     private final int[] solvers;
     private int solverCount;
     private int cursor;
@@ -38,6 +40,7 @@ final class Contest {
         this.solved = new byte[participants];
         this.failed = new int[participants];
         this.finish = new short[4 * participants];
+        this.penalty = new int[participants];
         this.solvers = new int[participants];
         this.order = new byte[participants];
         for (int p = 0; p < participants; p++) {
@@ -103,6 +106,8 @@ final class Contest {
             if (random.nextDouble() < SUCCESS[problem(p, done)]) {
                 finish[4 * p + done] = (short) second;
                 solved[p] = (byte) (done + 1);
+                penalty[p] += PENALTY_SECONDS * failed[p] + second;
+                failed[p] = 0;
                 solvers[solverCount++] = p;
             } else {
                 failed[p]++;
@@ -118,12 +123,9 @@ final class Contest {
         return sum;
     }
 
+    /** Each solve's second plus 5 minutes per failed attempt at the problems solved. */
     int penalty(int p) {
-        int sum = PENALTY_SECONDS * failed[p];
-        for (int i = 0; i < solved[p]; i++) {
-            sum += finish[4 * p + i];
-        }
-        return sum;
+        return penalty[p];
     }
 
     /** The seconds at which the problems of 1, 2, 4 and 8 points were solved (0 for not yet). */

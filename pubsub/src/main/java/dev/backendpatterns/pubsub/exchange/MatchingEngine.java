@@ -55,8 +55,7 @@ final class MatchingEngine {
     private int lastPrice;
     private long trades;
     private long volume;
-    private long boughtShares;
-    private long soldShares;
+    private boolean everUnpaired;
     private boolean everCrossed;
 
     MatchingEngine(Accounts accounts, int openingPrice) {
@@ -78,7 +77,31 @@ final class MatchingEngine {
         if (bestBid >= bestAsk) {
             everCrossed = true; // matching must never leave the book crossed
         }
+        if (!pairedByTrade(result.fills())) {
+            everUnpaired = true;
+        }
         return result;
+    }
+
+    /**
+     * Whether {@code fills} come in counter-fills: for each trade, one buy and one sell of the same price and quantity,
+     * by two different orders.
+     */
+    static boolean pairedByTrade(List<Fill> fills) {
+        if (fills.isEmpty()) {
+            return true;
+        }
+        Map<Long, Fill> open = new HashMap<>();
+        for (Fill f : fills) {
+            Fill other = open.remove(f.trade());
+            if (other == null) {
+                open.put(f.trade(), f);
+            } else if (other.side() == f.side() || other.price() != f.price() || other.quantity() != f.quantity()
+                    || other.order() == f.order()) {
+                return false;
+            }
+        }
+        return open.isEmpty();
     }
 
     private static boolean valid(int trader, int price, int quantity, int traders) {
@@ -155,8 +178,6 @@ final class MatchingEngine {
                 fills.add(new Fill(trade, other.id, other.trader, Side.BUY, price, quantityHere));
                 fills.add(new Fill(trade, id, trader, Side.SELL, price, quantityHere));
             }
-            boughtShares += quantityHere;
-            soldShares += quantityHere;
             volume += quantityHere;
             lastPrice = price;
             left -= quantityHere;
@@ -281,7 +302,7 @@ final class MatchingEngine {
         checks.put("shares_conserved", accounts.totalShares() == sharesAtStart);
         checks.put("no_negative_balance", accounts.firstNegative() < 0);
         checks.put("book_never_crossed", !everCrossed && (bestBid() == 0 || bestAsk() == 0 || bestBid() < bestAsk()));
-        checks.put("every_fill_has_its_counter_fill", boughtShares == soldShares);
+        checks.put("every_fill_has_its_counter_fill", !everUnpaired);
         checks.put("reserves_match_the_book", reservedCash == accountsReservedCash && reservedShares == accountsReservedShares);
         return checks;
     }

@@ -66,4 +66,32 @@ class ContestTest {
         }
         assertEquals(-1, b.nextSolver());
     }
+
+    @Test
+    void aParticipantsFinalScoreIsTheOneItsLastSolvePublished() {
+        // the true top-k ranks by the final scores; a penalty that kept growing after the last solve (failed attempts
+        // at a problem never solved) would rank by a score no subscriber was ever sent
+        int n = 5_000;
+        Contest contest = new Contest(n, 10, 3);
+        int[] publishedPenalty = new int[n];
+        int[] publishedPoints = new int[n];
+        int p;
+        while ((p = contest.nextSolver()) >= 0) {
+            publishedPenalty[p] = contest.penalty(p);
+            publishedPoints[p] = contest.points(p);
+        }
+        int stillTrying = 0;
+        for (int q = 0; q < n; q++) {
+            assertEquals(publishedPoints[q], contest.points(q));
+            assertEquals(publishedPenalty[q], contest.penalty(q), "participant " + q);
+            int[] finish = contest.finishByProblem(q);
+            int seconds = 0;
+            for (int f : finish) {
+                seconds += f;
+            }
+            assertEquals(0, (contest.penalty(q) - seconds) % Contest.PENALTY_SECONDS, "solve seconds plus whole penalties");
+            stillTrying += contest.solved(q) > 0 && contest.solved(q) < 4 ? 1 : 0;
+        }
+        assertTrue(stillTrying > n / 10, "many were still failing at a problem when the contest ended: " + stillTrying);
+    }
 }

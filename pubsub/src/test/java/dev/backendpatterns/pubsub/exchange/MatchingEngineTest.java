@@ -1,6 +1,7 @@
 package dev.backendpatterns.pubsub.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.pubsub.exchange.MatchingEngine.Status;
@@ -155,10 +156,20 @@ class MatchingEngineTest {
                 result = engine.submit(new Order(id, trader, kind, side, 90 + random.nextInt(21), 1 + random.nextInt(20), null));
             }
             fills += result.fills().size();
+            assertTrue(MatchingEngine.pairedByTrade(result.fills()), "every fill has its counter-fill at " + i + ": " + result.fills());
             assertTrue(engine.bestBid() == 0 || engine.bestAsk() == 0 || engine.bestBid() < engine.bestAsk(), "crossed at " + i);
         }
         assertTrue(fills > 10_000, "the market traded: " + fills);
-        assertEquals(0, fills % 2, "every fill has its counter-fill");
         assertInvariants();
+    }
+
+    @Test
+    void theCounterFillCheckFailsOnAFillWithoutItsPairOrWithADifferentQuantity() {
+        Fill buy = new Fill(1, 10, 0, Side.BUY, 100, 5);
+        assertTrue(MatchingEngine.pairedByTrade(List.of(buy, new Fill(1, 11, 1, Side.SELL, 100, 5))));
+        assertFalse(MatchingEngine.pairedByTrade(List.of(buy)), "no counter-fill");
+        assertFalse(MatchingEngine.pairedByTrade(List.of(buy, new Fill(1, 11, 1, Side.SELL, 100, 4))), "another quantity");
+        assertFalse(MatchingEngine.pairedByTrade(List.of(buy, new Fill(1, 11, 1, Side.BUY, 100, 5))), "two buys");
+        assertFalse(MatchingEngine.pairedByTrade(List.of(buy, new Fill(1, 11, 1, Side.SELL, 101, 5))), "another price");
     }
 }
