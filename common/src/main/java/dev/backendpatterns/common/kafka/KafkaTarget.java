@@ -230,6 +230,20 @@ public final class KafkaTarget implements Backend {
         }
     }
 
+    /** How many partitions {@code topic} has. */
+    public int partitions(String topic) {
+        try (Admin admin = admin()) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " while describing topic " + topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private int brokerCount() {
         try (Admin admin = admin()) {
             return admin.describeCluster().nodes().get(Math.max(timeout.toMillis(), 5000), TimeUnit.MILLISECONDS).size();

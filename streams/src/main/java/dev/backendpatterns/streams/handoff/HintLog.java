@@ -36,7 +36,11 @@ interface HintLog extends AutoCloseable {
     /** The watermark: per shard, the last entry such that it and everything before it are acknowledged and covered. */
     List<String> covered();
 
-    /** Reads every entry after {@code from} (per shard; null = from the start) to the end, handing each key on; returns how many. */
+    /**
+     * Reads every entry after {@code from} (per shard; null = from the start) to the end, handing each key on, and null
+     * for an entry that holds no key (not written by us: a Kafka tombstone, a stream entry without the field); returns
+     * how many keys.
+     */
     long replay(List<String> from, Consumer<String> key);
 
     /** Stores a snapshot; returns its size in bytes. */

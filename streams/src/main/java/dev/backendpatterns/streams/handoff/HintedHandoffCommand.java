@@ -121,6 +121,9 @@ public final class HintedHandoffCommand implements Callable<Integer> {
         UsageException.require(name.matches("[A-Za-z0-9_.-]{1,64}"), "--name takes letters, digits, _ . - (at most 64), was '" + name + "'");
         UsageException.require(shards == null || shards >= 1 && shards <= 64, "--shards must be between 1 and 64, was " + shards);
         UsageException.require(waitReplicas >= 0, "--wait must not be negative, was " + waitReplicas);
+        UsageException.require(waitReplicas == 0 || broker == BrokerKind.REDIS, "--wait is for a Redis Cluster (Kafka appends use acks=all)");
+        UsageException.require(snapshotEvery == null || !replayOnly, "--snapshot stores snapshots while requests run; --replay-only sends none");
+        UsageException.require(snapshotEvery == null || snapshotEvery.toMillis() >= 1, "--snapshot must be positive, was " + snapshotEvery);
         LoadPlan plan = requested.withWarmup(Warmup.NONE);
 
         return PatternRun.execute("hinted-handoff", spec.commandLine().getParseResult().originalArgs(), output, context -> {
@@ -128,6 +131,7 @@ public final class HintedHandoffCommand implements Callable<Integer> {
             if (broker == BrokerKind.REDIS) {
                 RedisTarget target = context.use(RedisTarget.open(redis, servers, System.err,
                         List.of("--appendonly", "yes", "--appendfsync", "always")));
+                UsageException.require(waitReplicas == 0 || target.cluster(), "--wait is for a Redis Cluster; this Redis is a single instance");
                 int n = shards != null ? shards : target.cluster() ? 3 : 1;
                 log = new RedisHintLog(target, name, n, target.cluster() ? waitReplicas : 0, Math.max(1000, servers.timeout().toMillis()));
             } else {

@@ -1,6 +1,7 @@
 package dev.backendpatterns.streams.handoff;
 
 import dev.backendpatterns.common.filter.KeyHash;
+import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.kafka.KafkaTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +48,12 @@ final class KafkaHintLog implements HintLog {
         this.shards = shards;
         short replication = (short) Math.min(3, target.describe().nodes());
         target.createTopic(topic, shards, replication, Map.of());
+        int existing = target.partitions(topic);
+        if (existing != shards) {
+            // keys go to partitions by their hash mod the shard count: another count would replay the wrong ones
+            throw new UsageException("log " + name + " (topic " + topic + ") has " + existing + " partitions, not " + shards
+                    + ": give --shards=" + existing + " or another --name");
+        }
         target.createTopic(snapshotTopic, 1, replication, Map.of("cleanup.policy", "compact",
                 "max.message.bytes", Integer.toString(MAX_SNAPSHOT_BYTES)));
         this.producer = target.dispatcherProducer(inFlight, 64, List.of(topic), Map.of());
@@ -107,8 +114,12 @@ final class KafkaHintLog implements HintLog {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        keys.accept(new String(record.value(), StandardCharsets.UTF_8));
-                        count++;
+                        if (record.value() == null) {
+                            keys.accept(null);
+                        } else {
+                            keys.accept(new String(record.value(), StandardCharsets.UTF_8));
+                            count++;
+                        }
                     }
                 }
             }

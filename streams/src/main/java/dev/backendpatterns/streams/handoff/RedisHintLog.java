@@ -1,5 +1,6 @@
 package dev.backendpatterns.streams.handoff;
 
+import dev.backendpatterns.common.cli.UsageException;
 import dev.backendpatterns.common.filter.KeyHash;
 import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
@@ -29,6 +30,7 @@ final class RedisHintLog implements HintLog {
     private final RedisConnection connection;
     private final byte[][] streams;
     private final byte[] snapshotKey;
+    private final byte[] shardsKey;
     private final String[] acknowledged;
     private final int waitReplicas;
     private final long waitMillis;
@@ -44,6 +46,16 @@ final class RedisHintLog implements HintLog {
             streams[i] = ("bp:hh:" + name + ":{" + i + "}").getBytes(StandardCharsets.UTF_8);
         }
         this.snapshotKey = ("bp:hh:" + name + ":snapshot").getBytes(StandardCharsets.UTF_8);
+        this.shardsKey = ("bp:hh:" + name + ":shards").getBytes(StandardCharsets.UTF_8);
+        byte[] count = Integer.toString(shards).getBytes(StandardCharsets.US_ASCII);
+        connection.await(connection.nodeOf(shardsKey).setnx(shardsKey, count));
+        byte[] existing = connection.await(connection.nodeOf(shardsKey).get(shardsKey));
+        if (existing != null && !Arrays.equals(existing, count)) {
+            // keys go to streams by their hash mod the shard count: another count would replay the wrong streams
+            throw new UsageException("log " + name + " has " + new String(existing, StandardCharsets.US_ASCII)
+                    + " shards, not " + shards + ": give --shards=" + new String(existing, StandardCharsets.US_ASCII)
+                    + " or another --name");
+        }
         this.acknowledged = new String[shards];
         this.waitReplicas = waitReplicas;
         this.waitMillis = waitMillis;
@@ -124,6 +136,8 @@ final class RedisHintLog implements HintLog {
                     if (key != null) {
                         keys.accept(new String(key, StandardCharsets.UTF_8));
                         count++;
+                    } else {
+                        keys.accept(null);
                     }
                     after = entry.getId();
                 }
@@ -164,6 +178,7 @@ final class RedisHintLog implements HintLog {
             connection.await(connection.nodeOf(stream).del(stream));
         }
         connection.await(connection.nodeOf(snapshotKey).del(snapshotKey));
+        connection.await(connection.nodeOf(shardsKey).del(shardsKey));
     }
 
 

@@ -17,6 +17,8 @@ import dev.backendpatterns.common.redis.RedisBinary;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.testing.Servers;
 import dev.backendpatterns.streams.StreamsRuns;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +157,56 @@ class HintedHandoffIT {
                 HintLog log = new KafkaHintLog(target, "snap" + System.nanoTime(), 3, 10_000)) {
             assertSnapshotPlusTailIsTheFullReplay(log);
         }
+    }
+
+    @Test
+    void onRedisAnEntryWithoutAKeyIsCountedAndSkipped() throws Exception {
+        String name = "bad" + System.nanoTime();
+        try (RedisTarget target = RedisTarget.open(RedisEndpointOptions.external(redis.uri()), ServerOptions.single(), quiet());
+                HintLog log = new RedisHintLog(target, name, 1, 0, 1000)) {
+            append(new HintedHandoff(new BloomFilter(1 << 16, 7), log, null), 0, 100);
+            RedisClient client = RedisClient.create(redis.uri());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                c.sync().xadd("bp:hh:" + name + ":{0}", Map.of("not-k", "x"));
+            } finally {
+                client.shutdown();
+            }
+            Recovery recovery = Recovery.of(log, 1 << 16, 7, false);
+            assertEquals(100, recovery.replayed());
+            assertEquals(1, recovery.unreadable());
+            log.delete();
+        }
+    }
+
+    @Test
+    void onKafkaATombstoneIsCountedAndSkipped() throws Exception {
+        String name = "bad" + System.nanoTime();
+        try (KafkaTarget target = KafkaTarget.of(kafka.bootstrapServers(), Duration.ofSeconds(10));
+                HintLog log = new KafkaHintLog(target, name, 1, 10_000)) {
+            append(new HintedHandoff(new BloomFilter(1 << 16, 7), log, null), 0, 100);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>("bp-hh-" + name, 0, null, null)).get(30, TimeUnit.SECONDS);
+            }
+            Recovery recovery = Recovery.of(log, 1 << 16, 7, false);
+            assertEquals(100, recovery.replayed());
+            assertEquals(1, recovery.unreadable());
+            log.delete();
+        }
+    }
+
+    @Test
+    void badCombinationsAreRefusedWithExitTwo() {
+        String name = "u" + System.nanoTime();
+        StreamsRuns.run(dir, 2, "hinted-handoff", "--redis=" + redis.uri(), "--name=" + name, "--wait=1");
+        StreamsRuns.run(dir, 2, "hinted-handoff", "--kafka=" + kafka.bootstrapServers(), "--name=" + name, "--wait=1");
+        StreamsRuns.run(dir, 2, "hinted-handoff", "--redis=" + redis.uri(), "--name=" + name, "--snapshot=1s", "--replay-only");
+        handoff("--redis=" + redis.uri(), name, "--shards=2");
+        StreamsRuns.run(dir, 2, "hinted-handoff", "--redis=" + redis.uri(), "--name=" + name, "--shards=3", "--requests=100");
+        handoff("--kafka=" + kafka.bootstrapServers(), name, "--shards=2");
+        StreamsRuns.run(dir, 2, "hinted-handoff", "--kafka=" + kafka.bootstrapServers(), "--name=" + name, "--requests=100");
+        handoff("--redis=" + redis.uri(), name, "--shards=2", "--delete-log");
+        handoff("--kafka=" + kafka.bootstrapServers(), name, "--shards=2", "--delete-log");
     }
 
     static PrintStream quiet() {
