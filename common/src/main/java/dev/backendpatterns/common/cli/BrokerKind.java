@@ -1,6 +1,5 @@
 package dev.backendpatterns.common.cli;
 
-import dev.backendpatterns.common.kafka.KafkaEndpointOptions;
 import java.util.Locale;
 
 /** The brokers a messaging command can use ({@code --broker redis|kafka}). */

@@ -1,5 +1,6 @@
 package dev.backendpatterns.common.kafka;
 
+import dev.backendpatterns.common.cli.KafkaEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.report.Backend;
 import dev.backendpatterns.common.report.BackendInfo;

@@ -38,8 +38,9 @@ public record Warmup(long requests, Duration duration) {
         return duration != null;
     }
 
+    /** As {@code --warmup} takes it: {@code 0}, a count, or a duration in milliseconds ({@code 3000ms}). */
     @Override
     public String toString() {
-        return none() ? "none" : timed() ? duration.toMillis() + " ms" : requests + " requests";
+        return none() ? "0" : timed() ? duration.toMillis() + "ms" : Long.toString(requests);
     }
 }

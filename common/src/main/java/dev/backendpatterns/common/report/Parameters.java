@@ -38,13 +38,20 @@ public final class Parameters {
         return values.get(key);
     }
 
-    /** {@code --flag=value} for each parameter with a flag, {@code key=value} for the others; nulls left out. */
+    /**
+     * {@code --flag=value} for each parameter with a flag ({@code --x} or {@code --no-x} for a negatable
+     * {@code --[no-]x}), {@code key=value} for the others; nulls left out.
+     */
     public String commandLine() {
         StringJoiner line = new StringJoiner(" ");
         values.forEach((key, value) -> {
             if (value != null) {
                 String flag = flags.get(key);
-                line.add((flag != null ? flag : key) + "=" + format(value));
+                if (flag != null && flag.startsWith("--[no-]") && value instanceof Boolean b) {
+                    line.add((b ? "--" : "--no-") + flag.substring("--[no-]".length()));
+                } else {
+                    line.add((flag != null ? flag : key) + "=" + format(value));
+                }
             }
         });
         return line.toString();

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -76,7 +77,7 @@ final class ResultMerge {
         merged.put("memory", memory);
         for (String key : first.keySet()) {
             if (!OWN_RULE.contains(key) && !SUMMARIES.containsKey(key)) {
-                merged.put(key, mergeValues(results.stream().map(r -> r.get(key)).toList()));
+                merged.put(key, mergeValues(key, results.stream().map(r -> r.get(key)).toList()));
             }
         }
         merged.put("series", mergeSeries(results));
@@ -142,10 +143,26 @@ final class ResultMerge {
         return sum;
     }
 
-    /** Numbers are summed, equal values kept, maps merged key by key; anything else becomes the list of values. */
+    /**
+     * Figures that do not add up across clients: ratios, rates other than per second, percentiles and other summaries
+     * of a distribution, durations, sizes of one structure.
+     */
+    private static final Pattern NOT_ADDITIVE = Pattern.compile(
+            "(^|_)(p\\d+|max|min|mean|avg|average|median|ratio|rate|pct|percent|fraction|share|factor|vs|us|ms|s|bits|bytes_per_key|"
+                    + "positions|length|at|window|limit|interval|expected|formula)($|_)|_per_");
+
+    /** Whether values named {@code key} are summed: counts and per-second rates are, anything in {@link #NOT_ADDITIVE} not. */
+    static boolean additive(String key) {
+        return key.endsWith("_per_s") || !NOT_ADDITIVE.matcher(key).find();
+    }
+
+    /**
+     * Numbers are summed when {@code key} names a count or a per-second rate, otherwise kept if equal; maps are merged
+     * key by key; anything else (and numbers that do not add up and differ) becomes the list of values.
+     */
     @SuppressWarnings("unchecked")
-    private static Object mergeValues(List<Object> values) {
-        if (values.stream().allMatch(v -> v instanceof Number)) {
+    private static Object mergeValues(String key, List<Object> values) {
+        if (values.stream().allMatch(v -> v instanceof Number) && additive(key)) {
             boolean integral = values.stream().allMatch(v -> v instanceof Integer || v instanceof Long);
             double sum = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
             return integral ? (Object) (long) sum : (Object) sum;
@@ -154,8 +171,8 @@ final class ResultMerge {
             Map<String, Object> merged = new LinkedHashMap<>();
             Set<String> keys = new LinkedHashSet<>();
             values.forEach(v -> keys.addAll(((Map<String, Object>) v).keySet()));
-            for (String key : keys) {
-                merged.put(key, mergeValues(values.stream().map(v -> ((Map<String, Object>) v).get(key)).toList()));
+            for (String inner : keys) {
+                merged.put(inner, mergeValues(inner, values.stream().map(v -> ((Map<String, Object>) v).get(inner)).toList()));
             }
             return merged;
         }

@@ -5,7 +5,7 @@ import dev.backendpatterns.common.cli.OutputOptions;
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
 import dev.backendpatterns.common.cli.UsageException;
-import dev.backendpatterns.common.kafka.KafkaEndpointOptions;
+import dev.backendpatterns.common.cli.KafkaEndpointOptions;
 import dev.backendpatterns.common.kafka.KafkaTarget;
 import dev.backendpatterns.common.load.Gauge;
 import dev.backendpatterns.common.load.LoadPlan;

@@ -1,6 +1,5 @@
-package dev.backendpatterns.common.kafka;
+package dev.backendpatterns.common.cli;
 
-import dev.backendpatterns.common.cli.UsageException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
