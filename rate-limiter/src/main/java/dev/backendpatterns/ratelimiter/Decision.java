@@ -3,8 +3,8 @@ package dev.backendpatterns.ratelimiter;
 /**
  * One request's decision in one integer, as a {@link RateLimiter} completes it: {@code >= 0} means allowed with that
  * many requests remaining; {@code < 0} means throttled, to be retried after {@code -value - 1} milliseconds. A script
- * returns {admitted, remaining, retry_after_ms} for the n requests it decided at once; {@link LuaRateLimiter#decode}
- * turns that into each request's decision, so one boxed number per request is all that travels back.
+ * call decides one or many keys and returns three numbers per key, {admitted, remaining, retry_after_ms} for the
+ * requests of that key it was given; {@link LuaRateLimiter#decode} turns them into each request's decision.
  */
 public final class Decision {
     private Decision() {
