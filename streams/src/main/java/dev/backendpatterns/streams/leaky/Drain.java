@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * interval (the consumers staggered across it) and takes at most one entry per tick, so the group drains at most
  * {@code consumers / interval}. A tick that comes while the consumer's previous one is still running is {@value #BUSY}
  * (a consumer is sequential), and a late tick pushes the consumer's next one back instead of catching up: no burst
- * ever exceeds the rate. With a crash time, consumer 0's first tick after it, once consumer 0 has taken an entry
+ * ever exceeds the rate. The rate check counts when the broker handed the entries over (a take's completion), not
+ * when the ticks were due, so it sees what the consumers really got. With a crash time, consumer 0's first tick after it, once consumer 0 has taken an entry
  * at all (a Kafka consumer may still be joining its group at the crash time), reads one entry and stops for good,
  * holding what it had; the other consumers' retaking of it is timed.
  */
@@ -73,6 +74,7 @@ final class Drain implements Schedule, Operation {
     private final LongAdder nacked = new LongAdder();
     private final AtomicLong unacknowledged = new AtomicLong();
     private final TakeTimes takes = new TakeTimes();
+    private final AtomicLong lastFirstDeliveryNanos = new AtomicLong();
     private volatile Held held;
     private volatile boolean firstTookAny;
     private volatile long crashNanos;
@@ -155,7 +157,7 @@ final class Drain implements Schedule, Operation {
             crashed = true;
             crashNanos = now;
             return queue.stop(c).thenApply(h -> {
-                crashed(h, now);
+                crashed(h);
                 return CRASHED;
             });
         }
@@ -169,7 +171,7 @@ final class Drain implements Schedule, Operation {
             if (error != null) {
                 throw error instanceof CompletionException e ? e : new CompletionException(error);
             }
-            return account(taken, now);
+            return account(taken);
         });
     }
 
@@ -185,7 +187,9 @@ final class Drain implements Schedule, Operation {
             return Verdict.SKIP;
         }
         deliveries.increment();
-        if (!delivered.add(stamp.index())) {
+        if (delivered.add(stamp.index())) {
+            lastFirstDeliveryNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        } else {
             redeliveries.increment();
         }
         Held h = held;
@@ -195,11 +199,11 @@ final class Drain implements Schedule, Operation {
         return ThreadLocalRandom.current().nextDouble() < nackRatio ? Verdict.NACK : Verdict.ACK;
     }
 
-    private String account(Taken taken, long tickNanos) {
+    private String account(Taken taken) {
         if (taken == null) {
             return IDLE;
         }
-        takes.add(tickNanos);
+        takes.add(System.nanoTime());
         Delivery d = taken.delivery();
         if (d.consumer() == 0) {
             firstTookAny = true;
@@ -228,14 +232,16 @@ final class Drain implements Schedule, Operation {
         }
     }
 
-    private void crashed(Held h, long tickNanos) {
+    private void crashed(Held h) {
         Delivery d = h.inProcess();
         if (d != null) {
-            takes.add(tickNanos);
+            takes.add(System.nanoTime());
             MessageStamp stamp = stampOf(d.payload());
             if (stamp != null) {
                 deliveries.increment();
-                if (!delivered.add(stamp.index())) {
+                if (delivered.add(stamp.index())) {
+                    lastFirstDeliveryNanos.accumulateAndGet(System.nanoTime(), Math::max);
+                } else {
                     redeliveries.increment();
                 }
             }
@@ -282,28 +288,49 @@ final class Drain implements Schedule, Operation {
         return nacked.sum();
     }
 
-    /** The drain's rate: configured, achieved, and the most entries taken in any window of {@value #WINDOW_TICKS} ticks. */
+    /**
+     * The drain's rate: configured; achieved over the whole drain and over its first pass (until the last entry was
+     * first taken: after it only redeliveries remain, which wait out their minimum idle time); and the most entries
+     * taken in any window of {@value #WINDOW_TICKS} ticks.
+     */
     Map<String, Object> rate(double elapsedSeconds, long processedCount) {
         long[] times = takes.sorted();
         long window = WINDOW_TICKS * intervalNanos;
-        int most = 0;
-        for (int from = 0, to = 0; to < times.length; to++) {
-            while (times[to] - times[from] >= window) {
-                from++;
-            }
-            most = Math.max(most, to - from + 1);
+        long firstPassEnd = lastFirstDeliveryNanos.get();
+        int firstPassTakes = 0;
+        while (firstPassTakes < times.length && times[firstPassTakes] <= firstPassEnd) {
+            firstPassTakes++;
         }
+        double firstPassSeconds = (firstPassEnd - startNanos) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("configured_per_s", round(consumers * 1e9 / intervalNanos));
         r.put("taken_per_s", elapsedSeconds > 0 ? round(times.length / elapsedSeconds) : null);
         r.put("processed_per_s", elapsedSeconds > 0 ? round(processedCount / elapsedSeconds) : null);
+        r.put("first_pass_s", firstPassEnd == 0 ? null : round(firstPassSeconds));
+        r.put("first_pass_taken_per_s", firstPassEnd == 0 || firstPassSeconds <= 0 ? null : round(firstPassTakes / firstPassSeconds));
         r.put("window_ms", window / 1_000_000.0);
-        r.put("most_taken_in_window", most);
+        r.put("most_taken_in_window", mostInWindow(times, window));
         r.put("allowed_in_window", allowedInWindow());
         return r;
     }
 
-    /** What the rate allows in a window: each consumer's ticks in it, plus one entry per consumer. */
+    /** The most of {@code sortedTimes} in any half-open window of {@code window} nanoseconds. */
+    static int mostInWindow(long[] sortedTimes, long window) {
+        int most = 0;
+        for (int from = 0, to = 0; to < sortedTimes.length; to++) {
+            while (sortedTimes[to] - sortedTimes[from] >= window) {
+                from++;
+            }
+            most = Math.max(most, to - from + 1);
+        }
+        return most;
+    }
+
+    /**
+     * What the rate allows in a window: each consumer's ticks in it, plus one entry per consumer. A consumer is
+     * sequential (a tick that finds it busy takes nothing), so the takes it completes in a window answer distinct ticks,
+     * all but the first of them inside the window.
+     */
     long allowedInWindow() {
         return (long) consumers * (WINDOW_TICKS + 1);
     }
@@ -336,7 +363,7 @@ final class Drain implements Schedule, Operation {
         return Math.round(value * 10) / 10.0;
     }
 
-    /** The start times of the ticks that took an entry. */
+    /** When the takes that got an entry completed. */
     private static final class TakeTimes {
         private long[] times = new long[1024];
         private int size;

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Publishers burst one entry each into a Redis Stream (XADD) or a Kafka topic; then a consumer group drains it at a "
                     + "fixed rate, each consumer taking at most one entry per --intervalms, and leaves --nack-ratio of what "
-                    + "it takes unacknowledged, to come back (Redis: XAUTOCLAIM after --min-idle-ms; Kafka: a retry topic). "
+                    + "it takes unacknowledged, to come back (Redis: XCLAIM after --min-idle-ms; Kafka: a retry topic). "
                     + "Reports published, processed, processed more than once, redeliveries, still pending, evicted and lost "
                     + "entries, the drain rate against the configured one, and the backlog over time.",
             "Without an endpoint it starts an embedded Redis (a Redis Cluster with --cluster) or Kafka (3 nodes with --cluster)."})
