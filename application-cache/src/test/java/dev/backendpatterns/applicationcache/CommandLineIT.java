@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.testing.JarRun;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The runnable jar as a user runs it: the reference's command lines, and bad input given one line and exit code 2. */
@@ -38,6 +39,18 @@ class CommandLineIT {
         int ng = r.out().indexOf("[NG]");
         int ok = r.out().indexOf("[OK]");
         assertTrue(ng >= 0 && ok > ng, "[NG] without invalidation, then [OK] with it: " + r.out());
+    }
+
+    @Test
+    void aWaitForAReplicaThatNoMasterHasIsRefused() throws Exception {
+        // three to five embedded nodes are all masters: WAIT 1 could only time out, write after write
+        JarRun r = run("cache-invalidation", "-cluster", "-instances=3", "--requests=10");
+        assertEquals(2, r.exit(), r.toString());
+        List<String> said = r.errLines().stream().filter(l -> l.startsWith("cache-invalidation:")).toList();
+        assertEquals(1, said.size(), r.err());
+        assertTrue(said.get(0).contains("--wait=wait --numreplicas=1: master ") && said.get(0).contains("has 0 connected replica(s)")
+                && said.get(0).contains("--instances=6"), said.get(0));
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
     @Test

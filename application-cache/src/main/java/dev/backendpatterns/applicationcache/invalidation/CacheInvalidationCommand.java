@@ -137,6 +137,7 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
 
         return PatternRun.execute("cache-invalidation", parsed.originalArgs(), output, context -> {
             RedisTarget cacheTarget = context.use(RedisTarget.open(redis, servers, System.err, serverArgs));
+            requireReplicas(cacheTarget, wait);
             CqlTarget storeTarget = context.use(CqlTarget.open(cql, servers.withCluster(false), 0, System.err));
             RedisConnection connection = cacheTarget.connect();
             LoginCache cache = new LoginCache(connection, run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
@@ -188,6 +189,25 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
         return f;
     }
 
+    /**
+     * Refuses a wait for more replicas than a master has: every WAIT would run to its timeout and every write would count
+     * as an error (the embedded cluster has replicas only from 6 nodes on: 3 to 5 are all masters).
+     */
+    private static void requireReplicas(RedisTarget target, ReplicaWait wait) {
+        if (wait.mode() == ReplicaWait.Mode.NONE || wait.replicas() == 0) {
+            return;
+        }
+        for (Map.Entry<String, Map<String, String>> master : target.info("replication", true).entrySet()) {
+            int replicas = Integer.parseInt(master.getValue().getOrDefault("connected_slaves", "0"));
+            if (replicas < wait.replicas()) {
+                throw new UsageException(String.format(Locale.ROOT, "--wait=%s --numreplicas=%d: master %s has %d connected replica(s), "
+                        + "so every wait would time out; use --numreplicas=%d or --wait=none%s", wait.mode().name().toLowerCase(Locale.ROOT),
+                        wait.replicas(), master.getKey(), replicas, replicas,
+                        target.isEmbedded() ? " (the embedded cluster has a replica per master from --instances=6 on)" : ""));
+            }
+        }
+    }
+
     private static void requireWaitAof(LoginCache cache, ReplicaWait wait) {
         if (wait.mode() == ReplicaWait.Mode.WAITAOF) {
             String why = cache.waitAofUnsupported();
@@ -199,12 +219,14 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
     }
 
     private int scenario(String run, ReplicaWait wait, List<String> serverArgs) throws Exception {
-        try (RedisTarget cacheTarget = RedisTarget.open(redis, servers, System.err, serverArgs);
-                CqlTarget storeTarget = CqlTarget.open(cql, servers.withCluster(false), 0, System.err)) {
+        try (RedisTarget cacheTarget = RedisTarget.open(redis, servers, System.err, serverArgs)) {
+            requireReplicas(cacheTarget, wait);
             LoginCache cache = new LoginCache(cacheTarget.connect(), run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
             requireWaitAof(cache, wait);
-            boolean asExpected = new InvalidationScenario(new LoginStore(storeTarget), cache, System.out).run(run + ":user");
-            return asExpected ? 0 : PatternRun.RUN_FAILED;
+            try (CqlTarget storeTarget = CqlTarget.open(cql, servers.withCluster(false), 0, System.err)) {
+                boolean asExpected = new InvalidationScenario(new LoginStore(storeTarget), cache, System.out).run(run + ":user");
+                return asExpected ? 0 : PatternRun.RUN_FAILED;
+            }
         }
     }
 
