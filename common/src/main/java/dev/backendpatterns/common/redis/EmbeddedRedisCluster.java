@@ -12,7 +12,7 @@ import java.util.List;
  * are masters and each has a replica (6 = 3 masters + 3 replicas), with fewer every node is a master. The 16384
  * slots are split evenly with CLUSTER ADDSLOTSRANGE, nodes join with CLUSTER MEET, replicas attach with
  * CLUSTER REPLICATE; ready when every node reports {@code cluster_state:ok}, knows every other node, and every
- * replica's link is up.
+ * replica's link is up (and, with {@code appendonly yes}, its first AOF rewrite is done).
  */
 public final class EmbeddedRedisCluster implements AutoCloseable {
     public static final int SLOTS = 16384;
@@ -115,7 +115,14 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         if (knownNodes(node) < nodes.size() || replicasSeen != nodes.size() - masters) {
             return false;
         }
-        return node < masters || call(node, "INFO", "replication").contains("master_link_status:up");
+        if (node >= masters && !call(node, "INFO", "replication").contains("master_link_status:up")) {
+            return false;
+        }
+        // with appendonly yes a replica rewrites its AOF after the first sync, and reports no fsynced offset until the
+        // rewrite is done: a WAITAOF for it would block its connection for seconds
+        String persistence = call(node, "INFO", "persistence");
+        return !persistence.contains("aof_enabled:1")
+                || persistence.contains("aof_rewrite_in_progress:0") && persistence.contains("aof_rewrite_scheduled:0");
     }
 
     private long knownNodes(int node) throws IOException {

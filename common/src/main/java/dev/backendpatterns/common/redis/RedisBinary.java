@@ -76,7 +76,7 @@ public record RedisBinary(Path path, String name, String version, String origin)
         return new RedisBinary(target, "redis", BUNDLED_VERSION, "bundled (org.signal:embedded-redis)");
     }
 
-    private static RedisBinary probe(Path executable, String origin) {
+    static RedisBinary probe(Path executable, String origin) {
         try {
             Process p = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -88,7 +88,9 @@ public record RedisBinary(Path path, String name, String version, String origin)
                 return null;
             }
             String name = out.toLowerCase(Locale.ROOT).contains("valkey") ? "valkey" : "redis";
-            return new RedisBinary(executable.toRealPath(), name, m.group(1) + "." + m.group(2) + "." + m.group(3), origin);
+            // not toRealPath(): Debian's valkey-server and redis-server are links to the check-rdb tool, which serves
+            // only when called by the server's name
+            return new RedisBinary(executable.toAbsolutePath().normalize(), name, m.group(1) + "." + m.group(2) + "." + m.group(3), origin);
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
