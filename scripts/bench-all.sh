@@ -158,7 +158,7 @@ application_cache() {
     --label invalidation.strategy --series backends.0.mode --value invalidation.stale_reads --value-label "stale reads" "$out"/*-invalidation-*.json
   # the Bloom filters against Guava's and FastFilter's, JMH (not run by the tests)
   # shellcheck disable=SC2086
-  java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.FilterComparison "$out/filters.json" $FILTER_KEYS \
+  java -Xmx8g -Djdk.attach.allowAttachSelf=true -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.FilterComparison "$out/filters.json" $FILTER_KEYS \
     | tee "$out/filters.txt"
   scripts/results.sh table --readme README.md --section application-cache-filters --rows rows \
     --columns "Filter=filter,Keys=keys:n,Bits/key=bits_per_key,Queries/s=query_per_s:n,Adds/s=add_per_s:n,FP rate=false_positive_rate:pct,FP formula=false_positive_rate_expected:pct,Measured / formula=fpr_vs_formula,Memory / (m/8)=memory_vs_m8,vs Guava=query_vs_guava:g,vs FastFilter Bloom=query_vs_fastfilter_bloom:g,vs FastFilter BlockedBloom=query_vs_fastfilter_blocked_bloom:g" \

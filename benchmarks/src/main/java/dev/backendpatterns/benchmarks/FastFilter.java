@@ -20,8 +20,8 @@ record FastFilter(Filter filter, int k, boolean blocked) implements FilterUnderT
     }
 
     @Override
-    public long memoryBytes() {
-        return 16 + filter.getBitCount() / 8;
+    public Object structure() {
+        return filter;
     }
 
     /**

@@ -8,7 +8,8 @@ interface FilterUnderTest {
 
     long bits();
 
-    long memoryBytes();
+    /** What the filter keeps on the heap, for JOL to measure (its object graph, bit array included). */
+    Object structure();
 
     double expectedFalsePositiveRate(long keys);
 }

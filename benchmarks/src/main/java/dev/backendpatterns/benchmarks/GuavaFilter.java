@@ -27,8 +27,8 @@ final class GuavaFilter implements FilterUnderTest {
     }
 
     @Override
-    public long memoryBytes() {
-        return filter.memoryBytes();
+    public Object structure() {
+        return filter;
     }
 
     @Override

@@ -21,8 +21,8 @@ record SuiteFilter(MembershipFilter filter) implements FilterUnderTest {
     }
 
     @Override
-    public long memoryBytes() {
-        return filter.memoryBytes();
+    public Object structure() {
+        return filter;
     }
 
     @Override
