@@ -68,10 +68,22 @@ public final class LuaScript {
      * cluster node), so that the first EVALSHA does not pay a NOSCRIPT round trip.
      */
     public void load(RedisConnection connection, Duration timeout) {
-        CompletionStage<String> loaded = connection.async().scriptLoad(body);
-        connection.flush();
+        CompletableFuture<String> loaded = connection.async().scriptLoad(body).toCompletableFuture();
         try {
-            String digest = loaded.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // on a cluster Lettuce writes the SCRIPT LOADs to node connections that it may still be opening, so on a
+            // connection that batches writes one flush can come before them: flush until they are answered
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String digest = null;
+            while (digest == null) {
+                connection.flush();
+                try {
+                    digest = loaded.get(10, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw e;
+                    }
+                }
+            }
             if (!sha.equals(digest)) {
                 throw new IllegalStateException("server computed SHA " + digest + " for " + name + ", expected " + sha);
             }
