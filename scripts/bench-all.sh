@@ -14,7 +14,8 @@
 # (default 10000) identities in the many-key runs; EXTRA_FLAGS, e.g. "--redis=redis://host:6379" to measure an
 # external server instead of the embedded one. Application cache: FILTER_REQUESTS (default 400000) per r-filter run,
 # INVALIDATION_DURATION (default 30s) per cache-invalidation run, FILTER_KEYS (default "10000000 100000000") for the JMH
-# comparison of the Bloom filters. Pub/Sub: DASHBOARD_PARTICIPANTS (default 2000000) on Redis,
+# comparison of the Bloom filters (none: skip it and keep its table); the WAITAOF runs need Valkey (valkey-server, or
+# Debian bookworm-backports' valkey-tools) or BP_WAITAOF_SERVER naming a Redis 7.2+, and are skipped without one. Pub/Sub: DASHBOARD_PARTICIPANTS (default 2000000) on Redis,
 # DASHBOARD_KAFKA_PARTICIPANTS (200000) on Kafka, EXCHANGE_SECONDS (200) of the stock exchange on Redis; the ceilings
 # need valkey-benchmark (Debian bookworm-backports: valkey-tools). Streams: HANDOFF_KEYS (default 10000000) keys of each hinted-handoff log,
 # LEAKY_PUBLISHERS (default 100000) entries of each leaky-bucket burst.
@@ -58,6 +59,16 @@ run() { # run JAR NAME ARGS...: one benchmark into $out/NN-NAME.json, numbered i
   elif [ "$rc" -ne 0 ]; then
     exit "$rc"
   fi
+}
+
+waitaof_server() { # prints a server with WAITAOF: BP_WAITAOF_SERVER, valkey-server, or valkey-check-rdb linked under that name
+  local link
+  if [ -n "${BP_WAITAOF_SERVER:-}" ]; then echo "$BP_WAITAOF_SERVER"; return 0; fi
+  if command -v valkey-server >/dev/null 2>&1; then command -v valkey-server; return 0; fi
+  command -v valkey-check-rdb >/dev/null 2>&1 || return 1
+  # Debian's valkey-server is this link: the tool serves when called by the server's name
+  link="${TMPDIR:-/tmp}/backend-patterns-valkey/valkey-server"
+  mkdir -p "$(dirname "$link")" && ln -sf "$(command -v valkey-check-rdb)" "$link" && echo "$link"
 }
 
 fresh_dir() { # fresh_dir DIR: an empty results directory, unless resuming (FROM > 1)
@@ -154,9 +165,31 @@ application_cache() {
   scripts/results.sh table --readme README.md --section application-cache-invalidation \
     --columns "Strategy=invalidation.strategy,Mode=backends.0.mode,Wait=parameters.wait,Reads=invalidation.reads:n,Writes=invalidation.writes:n,Failures injected=invalidation.injected_failures:n,Stale reads=invalidation.stale_reads:n,Stale rate=invalidation.stale_rate:pct,Max staleness ms=invalidation.max_staleness_ms,Still stale at end=invalidation.entries_still_stale:n,Hit rate=invalidation.cache_hit_rate:pct,Requests/s=throughput_per_s:n,Read p99 µs=latency_by_outcome_us.fresh.p99:n,Write p99 µs=latency_by_outcome_us.write.p99:n,Errors=outcomes.error:n0" \
     "$out"/*-invalidation-*.json
+  # durable cache writes on a 6-node Valkey cluster started by each run: WAIT, then WAITAOF at both fsync policies
+  local valkey
+  if [ -z "$EXTRA_FLAGS" ] && valkey=$(waitaof_server); then
+    for durable in "wait" "waitaof everysec" "waitaof always"; do
+      local mode fsync
+      read -r mode fsync <<< "$durable"
+      # shellcheck disable=SC2086
+      BP_REDIS_SERVER=$valkey run "$jar" "durable-$mode${fsync:+-$fsync}" cache-invalidation $cql --cluster --instances=6 \
+        --strategy=versioned --wait="$mode" ${fsync:+--appendfsync=$fsync} --duration="$INVALIDATION_DURATION" \
+        --keys=100 --write-ratio=0.1 --failure-rate=0.01 --fill-delay-ms=2 --semaphore=64 --seed=7
+    done
+    scripts/results.sh table --readme README.md --section application-cache-durable \
+      --columns "Server=backends.0.server,Version=backends.0.version,Wait=parameters.wait,appendfsync=parameters.appendfsync,Requests/s=throughput_per_s:n,Read p99 µs=latency_by_outcome_us.fresh.p99:n,Write p50 µs=latency_by_outcome_us.write.p50:n,Write p99 µs=latency_by_outcome_us.write.p99:n,Waits sent=invalidation.waits_sent:n,Writes per wait=invalidation.writes_per_wait,WAITAOF repeats=invalidation.waitaof_repeats:n,Stale reads=invalidation.stale_reads:n,Errors=outcomes.error:n0" \
+      "$out"/*-durable-*.json
+  else
+    echo "== no Valkey or Redis 7.2+ here (or EXTRA_FLAGS names a server): the WAITAOF runs are skipped, their table kept"
+  fi
   scripts/results.sh chart throughput --out "$out/invalidation-stale-reads.png" --title "Stale reads per strategy (same schedule, 1% failures, 2 ms fill delay)" \
     --label invalidation.strategy --series backends.0.mode --value invalidation.stale_reads --value-label "stale reads" "$out"/*-invalidation-*.json
   # the Bloom filters against Guava's and FastFilter's, JMH (not run by the tests)
+  if [ "$FILTER_KEYS" = none ]; then
+    stop_application_cache_servers
+    trap - EXIT
+    return 0
+  fi
   # shellcheck disable=SC2086
   java -Xmx8g -Djdk.attach.allowAttachSelf=true -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.FilterComparison "$out/filters.json" $FILTER_KEYS \
     | tee "$out/filters.txt"

@@ -9,11 +9,15 @@ import dev.backendpatterns.common.redis.EmbeddedRedis;
 import dev.backendpatterns.common.redis.EmbeddedRedisCluster;
 import dev.backendpatterns.common.redis.RedisBinary;
 import dev.backendpatterns.common.report.ResultJson;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +133,41 @@ class ApplicationCacheIT {
         assertEquals(3000L, sum((Map<?, ?>) r.get("outcomes")));
         assertEquals(0L, outcome(r, "error"), "every WAIT saw its replica: " + r.get("errors"));
         assertEquals("cluster", ((Map<?, ?>) ((List<?>) r.get("backends")).get(0)).get("mode"));
+    }
+
+    @Test
+    void onAValkeyClusterEveryCacheWriteWaitsForTheAppendOnlyFilesWithoutHoldingUpReads() {
+        RedisBinary valkey = WaitAofServer.locate(dir);
+        try (EmbeddedRedisCluster durable = EmbeddedRedisCluster.start(valkey, 6, List.of("--appendonly", "yes", "--appendfsync", "always"))) {
+            // 16 in flight over 50 keys: before the waits had a connection of their own, the GETs and SETs queued behind
+            // WAITAOFs on the shared node connection and timed out, and the run made about 17 requests/s
+            Map<String, Object> r = run(0, "cache-invalidation", "--cql=" + cassandra.contactPoints(), "--redis-cluster=" + durable.seeds(),
+                    "--strategy=versioned", "--requests=1500", "--warmup=0", "--keys=50", "--write-ratio=0.3", "--semaphore=16",
+                    "--wait=waitaof", "-numreplicas=1", "-timeout=2000");
+            assertEquals("waitaof", ((Map<?, ?>) r.get("parameters")).get("wait"));
+            assertEquals(1500L, sum((Map<?, ?>) r.get("outcomes")));
+            assertEquals(0L, outcome(r, "error"), "every WAITAOF saw the master's and a replica's AOF: " + r.get("errors"));
+            Map<?, ?> figures = (Map<?, ?>) r.get("invalidation");
+            long waits = (Long) figures.get("waits_sent") + (Long) figures.get("waitaof_repeats");
+            assertTrue(waits > 0, figures.toString());
+            // the servers' own count: every WAITAOF the run counted, plus the one that probed for the command
+            assertEquals(waits + 1, waitAofCalls(durable), "WAITAOF calls the masters served: " + figures);
+            assertEquals(0L, figures.get("stale_reads"), "versioned, durable: " + figures);
+        }
+    }
+
+    private static long waitAofCalls(EmbeddedRedisCluster servers) {
+        long calls = 0;
+        for (EmbeddedRedis node : servers.nodes()) {
+            RedisClient client = RedisClient.create(node.uri());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                Matcher m = Pattern.compile("cmdstat_waitaof:calls=(\\d+)").matcher(connection.sync().info("commandstats"));
+                calls += m.find() ? Long.parseLong(m.group(1)) : 0;
+            } finally {
+                client.shutdown();
+            }
+        }
+        return calls;
     }
 
     private static String[] concat(String first, String second, String[] rest) {

@@ -11,7 +11,6 @@ import dev.backendpatterns.common.cql.CqlTarget;
 import dev.backendpatterns.common.load.LoadPlan;
 import dev.backendpatterns.common.load.LoadRunner;
 import dev.backendpatterns.common.load.Measurement;
-import dev.backendpatterns.common.redis.RedisConnection;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.report.Parameters;
 import dev.backendpatterns.common.run.PatternResult;
@@ -89,6 +88,11 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
             description = "How long WAIT or WAITAOF waits (default: ${DEFAULT-VALUE}).")
     long waitTimeoutMillis;
 
+    @Option(names = "--appendfsync", defaultValue = "everysec", paramLabel = "always|everysec",
+            description = {"With --wait=waitaof, the embedded servers' fsync policy (default: ${DEFAULT-VALUE}, as Redis). "
+                    + "WAITAOF waits for the replicas' fsync: about 1 s with everysec, a disk write with always."})
+    String appendFsync;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the schedule (users, reads or writes, failures); default: random.")
     Long seed;
 
@@ -130,7 +134,11 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
         LoadPlan plan = loadMode ? load.plan() : null;
         long scheduleSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         String run = Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
-        List<String> serverArgs = mode == ReplicaWait.Mode.WAITAOF ? List.of("--appendonly", "yes", "--appendfsync", "everysec") : List.of();
+        UsageException.require(appendFsync.equals("always") || appendFsync.equals("everysec"),
+                "--appendfsync takes always or everysec, not '" + appendFsync + "'");
+        UsageException.require(!parsed.hasMatchedOption("--appendfsync") || (mode == ReplicaWait.Mode.WAITAOF && redis.embedded()),
+                "--appendfsync sets the embedded servers' policy with --wait=waitaof; configure an external server's yourself");
+        List<String> serverArgs = mode == ReplicaWait.Mode.WAITAOF ? List.of("--appendonly", "yes", "--appendfsync", appendFsync) : List.of();
         if (!loadMode) {
             return scenario(run, wait, serverArgs);
         }
@@ -139,8 +147,7 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
             RedisTarget cacheTarget = context.use(RedisTarget.open(redis, servers, System.err, serverArgs));
             requireReplicas(cacheTarget, wait);
             CqlTarget storeTarget = context.use(CqlTarget.open(cql, servers.withCluster(false), 0, System.err));
-            RedisConnection connection = cacheTarget.connect();
-            LoginCache cache = new LoginCache(connection, run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
+            LoginCache cache = LoginCache.open(cacheTarget, run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
             requireWaitAof(cache, wait);
             LoginStore store = new LoginStore(storeTarget);
             CacheAside aside = new CacheAside(strategy, store, cache, fillDelayMillis, doubleDeleteDelayMillis);
@@ -152,7 +159,7 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
             LoadRunner runner = new LoadRunner(context.settings(timeout, List.of()).withLatencyByOutcome(true));
             Measurement m = context.run(runner, warmup, workload, plan);
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("invalidation", figures(m, checker, cache, workload.users()));
+            figures.put("invalidation", figures(m, checker, cache, wait, workload.users()));
             if (!keepData) {
                 List<String> all = new ArrayList<>(workload.users());
                 all.addAll(warmup.users());
@@ -163,7 +170,7 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
         });
     }
 
-    private Map<String, Object> figures(Measurement m, StaleReadChecker checker, LoginCache cache, List<String> users) throws Exception {
+    private Map<String, Object> figures(Measurement m, StaleReadChecker checker, LoginCache cache, ReplicaWait wait, List<String> users) throws Exception {
         long reads = m.outcome(InvalidationWorkload.FRESH) + m.outcome(InvalidationWorkload.STALE) + m.outcome(InvalidationWorkload.MISS);
         long writes = m.outcome(InvalidationWorkload.WRITE) + m.outcome(InvalidationWorkload.WRITE_FAILED);
         long stillStale = 0;
@@ -184,6 +191,14 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
         f.put("stale_rate", reads == 0 ? null : (double) checker.staleReads() / reads);
         f.put("max_staleness_ms", checker.staleReads() == 0 ? null : Math.round(checker.maxStalenessMillis() * 10) / 10.0);
         f.put("entries_still_stale", stillStale);
+        if (wait.mode() != ReplicaWait.Mode.NONE) {
+            f.put("waits_sent", cache.waitsSent());
+            f.put("writes_per_wait", cache.waitsSent() == 0 ? null
+                    : Math.round(100.0 * cache.writesWaitedFor() / cache.waitsSent()) / 100.0);
+            if (wait.mode() == ReplicaWait.Mode.WAITAOF) {
+                f.put("waitaof_repeats", cache.waitAofRepeats());
+            }
+        }
         f.put("cache_hit_rate", reads == 0 ? null : Math.round(10_000.0 * (m.outcome(InvalidationWorkload.FRESH)
                 + m.outcome(InvalidationWorkload.STALE)) / reads) / 10_000.0);
         return f;
@@ -221,7 +236,7 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
     private int scenario(String run, ReplicaWait wait, List<String> serverArgs) throws Exception {
         try (RedisTarget cacheTarget = RedisTarget.open(redis, servers, System.err, serverArgs)) {
             requireReplicas(cacheTarget, wait);
-            LoginCache cache = new LoginCache(cacheTarget.connect(), run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
+            LoginCache cache = LoginCache.open(cacheTarget, run, wait, Duration.ofMillis(cacheTtlMillis), Duration.ofMillis(leaseMillis));
             requireWaitAof(cache, wait);
             try (CqlTarget storeTarget = CqlTarget.open(cql, servers.withCluster(false), 0, System.err)) {
                 boolean asExpected = new InvalidationScenario(new LoginStore(storeTarget), cache, System.out).run(run + ":user");
@@ -252,6 +267,9 @@ public final class CacheInvalidationCommand implements Callable<Integer> {
         if (wait.mode() != ReplicaWait.Mode.NONE) {
             p.put("--numreplicas", "numreplicas", wait.replicas());
             p.put("--wait-timeout-ms", "wait_timeout_ms", wait.timeoutMillis());
+        }
+        if (wait.mode() == ReplicaWait.Mode.WAITAOF && redis.embedded()) {
+            p.put("--appendfsync", "appendfsync", appendFsync);
         }
         p.put("--seed", "seed", scheduleSeed);
         return p;

@@ -76,6 +76,11 @@ public record RedisBinary(Path path, String name, String version, String origin)
         return new RedisBinary(target, "redis", BUNDLED_VERSION, "bundled (org.signal:embedded-redis)");
     }
 
+    /** The server at {@code executable} (a link is run under its own name), or null if it is not a runnable 7.0+ one. */
+    public static RedisBinary at(Path executable) {
+        return probe(executable, "given");
+    }
+
     static RedisBinary probe(Path executable, String origin) {
         try {
             Process p = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
