@@ -1,5 +1,6 @@
 package dev.backendpatterns.common.redis;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -85,8 +86,12 @@ public final class RedisSubscriber implements AutoCloseable {
                 }
             });
         }
+        // on a cluster, a node connection coming back or a topology change may have dropped a shard subscription; a
+        // standalone connection's own reconnect arrives through reconnected(), since the event bus carries every
+        // subscriber's activations (each would re-subscribe at the others' first connect)
+        boolean cluster = connection instanceof StatefulRedisClusterPubSubConnection<?, ?>;
         this.events = eventBus.get()
-                .filter(e -> e instanceof ConnectionActivatedEvent || e instanceof ClusterTopologyChangedEvent)
+                .filter(e -> cluster && (e instanceof ConnectionActivatedEvent || e instanceof ClusterTopologyChangedEvent))
                 .subscribe(e -> {
                     if (!closing) {
                         channels.forEach(this::resubscribe);
@@ -148,8 +153,18 @@ public final class RedisSubscriber implements AutoCloseable {
         return droppedCopies.sum();
     }
 
+    /** A connection of the subscribers' client (re)connected: this subscriber's own, standalone, subscribes again. */
+    void reconnected(RedisChannelHandler<?, ?> handler) {
+        if (handler == connection && !closing) {
+            channels.forEach(this::resubscribe);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closing) {
+            return; // closed already (the broker, then the target): Lettuce warns of a second close
+        }
         closing = true;
         events.dispose();
         try {

@@ -9,7 +9,9 @@ import dev.backendpatterns.common.report.BackendInfo;
 import dev.backendpatterns.common.report.ServerMemory;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -25,11 +27,13 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.io.PrintStream;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import reactor.core.Disposable;
@@ -58,7 +62,8 @@ public final class RedisTarget implements Backend {
     private final List<RedisConnection> connections = new ArrayList<>();
     /** On a cluster, the subscription to topology changes of the command client; null standalone. */
     private final Disposable topologyChanges;
-    private final List<RedisSubscriber> subscribers = new ArrayList<>();
+    /** Copy on write: the pub/sub client's listener reads it from an event-loop thread while subscriber() connects. */
+    private final List<RedisSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private AbstractRedisClient pubSubClient;
     /** The pub/sub client's own resources: its event bus then carries only its own connections' events. */
     private ClientResources pubSubResources;
@@ -262,6 +267,12 @@ public final class RedisTarget implements Backend {
                     bounded(options, timeout);
                     options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
                     ((RedisClient) pubSubClient).setOptions(options.build());
+                    pubSubClient.addListener(new RedisConnectionStateListener() {
+                        @Override
+                        public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                            subscribers.forEach(s -> s.reconnected(handler));
+                        }
+                    });
                 }
             }
             RedisSubscriber subscriber = new RedisSubscriber(pubSubClient instanceof RedisClusterClient cluster

@@ -30,7 +30,9 @@ public final class RunSummary {
         if (r.latencyUs().mean() != null && r.elapsedS() > 0) {
             double inFlight = r.throughputPerS() * r.latencyUs().mean() / 1e6;
             Object limit = r.parameters().get("semaphore");
-            out.printf(Locale.ROOT, "  in flight    %.1f on average (Little's law: throughput x mean latency)%s%n", inFlight,
+            // in open loop latency runs from the intended time, so the product counts the requests not yet sent too
+            out.printf(Locale.ROOT, "  in flight    %.1f on average (Little's law: throughput x mean latency%s)%s%n", inFlight,
+                    r.dispatchLagUs() == null ? "" : " from the intended time, so including requests not yet sent",
                     limit == null ? "" : ", limit " + limit);
         }
         for (BackendReport b : r.backends()) {
@@ -53,7 +55,9 @@ public final class RunSummary {
             out.printf(Locale.ROOT, "  %-12s %s (%d node%s)%n", b.kind() + " mem", line, after.nodes(), after.nodes() == 1 ? "" : "s");
         }
         out.printf(Locale.ROOT, "  client heap  peak %s%n", mib(r.memory().clientHeapPeakBytes()));
-        r.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-12s %s%n", name.replace('_', ' '), format(value)));
+        // a latency figure's name says its unit already (publish_latency_us): "publish latency us p50 ...", not "us us"
+        r.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-12s %s%n", name.replace('_', ' '),
+                value instanceof LatencySummary l && name.endsWith("_us") ? latency(l) : format(value)));
         if (!r.complete()) {
             out.printf(Locale.ROOT, "  INCOMPLETE   %s: the figures cover the part that ran%n", r.stopReason());
         }
