@@ -187,23 +187,21 @@ public final class LoadRunner {
      * run's deadline passed, or why the run must stop.
      */
     private static String acquire(Operation op, Phase phase, StopSignal stop, long abortNanos, long deadline) {
-        try {
-            while (!phase.permits.tryAcquire(POLL_NANOS, TimeUnit.NANOSECONDS)) {
-                op.flush();
-                long now = System.nanoTime();
-                String reason = checkStop(phase, stop, now, abortNanos);
-                if (reason != null) {
-                    return reason;
-                }
-                if (now >= deadline) {
-                    return "";
-                }
+        while (!phase.awaitPermit(POLL_NANOS)) {
+            if (Thread.currentThread().isInterrupted()) {
+                return "interrupted";
             }
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+            op.flush();
+            long now = System.nanoTime();
+            String reason = checkStop(phase, stop, now, abortNanos);
+            if (reason != null) {
+                return reason;
+            }
+            if (now >= deadline) {
+                return "";
+            }
         }
+        return null;
     }
 
     /** Parks until {@code nanoTime}, waking to expire overdue requests; null, or why the run must stop. */

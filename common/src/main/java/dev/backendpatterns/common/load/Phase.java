@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -24,6 +26,14 @@ final class Phase {
     final OutcomeCounter counter = new OutcomeCounter();
     final Health health = new Health();
     private final long timeoutNanos;
+    /**
+     * Set by the dispatcher before it parks for want of a permit; the completion that frees the {@link #wakeThreshold}-th
+     * permit clears it and wakes the dispatcher, which then issues that many requests in one go. Waking it on every
+     * completion (a semaphore's own wait) cost a thread hand-off per request.
+     */
+    private final AtomicBoolean dispatcherParked = new AtomicBoolean();
+    private volatile Thread dispatcher;
+    private final int wakeThreshold;
     /** Issued requests, oldest first; only the dispatcher touches it. */
     private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>(1024);
 
@@ -31,6 +41,7 @@ final class Phase {
         this.byOutcome = latencyByOutcome ? new ConcurrentHashMap<>() : null;
         this.permits = new Semaphore(inFlightLimit);
         this.inFlightLimit = inFlightLimit;
+        this.wakeThreshold = Math.max(1, inFlightLimit / 16);
         this.timeoutNanos = timeoutNanos;
         this.dispatchLag = openLoop ? new Recorder(3) : null;
     }
@@ -53,6 +64,27 @@ final class Phase {
         counter.record(outcome, error);
         health.record(error == null && outcome != null, now);
         permits.release();
+        if (dispatcherParked.get() && permits.availablePermits() >= wakeThreshold && dispatcherParked.compareAndSet(true, false)) {
+            LockSupport.unpark(dispatcher);
+        }
+    }
+
+    /**
+     * Dispatcher: takes a permit, parking up to {@code maxNanos} when none is free until a completion frees enough of
+     * them; false if none was free by then (the caller checks its deadlines and asks again).
+     */
+    boolean awaitPermit(long maxNanos) {
+        if (permits.tryAcquire()) {
+            return true;
+        }
+        dispatcher = Thread.currentThread();
+        dispatcherParked.set(true);
+        // re-read after announcing the park: a completion that freed permits before it saw the flag woke nobody
+        if (permits.availablePermits() < wakeThreshold) {
+            LockSupport.parkNanos(this, maxNanos);
+        }
+        dispatcherParked.set(false);
+        return permits.tryAcquire();
     }
 
     /** Dispatcher: an outcome decided without a request. */
