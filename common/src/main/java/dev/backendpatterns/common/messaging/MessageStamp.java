@@ -48,17 +48,32 @@ public record MessageStamp(long index, int producer, long sequence, long publish
 
     /** Parses {@link #toText()}; throws {@link MalformedMessageException} when it cannot. */
     public static MessageStamp parseText(CharSequence text) {
-        String s = text == null ? "" : text.toString();
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 5) {
-            throw new MalformedMessageException("not a message stamp: '" + abbreviate(s) + "'");
+        // by hand rather than String.split: a subscriber parses one per message (split was 4% of a dashboard's client)
+        CharSequence s = text == null ? "" : text;
+        int[] dots = new int[4];
+        int found = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '.') {
+                if (found == 4) {
+                    throw malformed(s);
+                }
+                dots[found++] = i;
+            }
+        }
+        if (found != 4) {
+            throw malformed(s);
         }
         try {
-            return new MessageStamp(Long.parseLong(parts[0], 36), Integer.parseInt(parts[1], 36), Long.parseLong(parts[2], 36),
-                    Long.parseLong(parts[3], 36), Integer.parseInt(parts[4], 36));
+            return new MessageStamp(Long.parseLong(s, 0, dots[0], 36), Integer.parseInt(s, dots[0] + 1, dots[1], 36),
+                    Long.parseLong(s, dots[1] + 1, dots[2], 36), Long.parseLong(s, dots[2] + 1, dots[3], 36),
+                    Integer.parseInt(s, dots[3] + 1, s.length(), 36));
         } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException("not a message stamp: '" + abbreviate(s) + "'");
+            throw malformed(s);
         }
+    }
+
+    private static MalformedMessageException malformed(CharSequence s) {
+        return new MalformedMessageException("not a message stamp: '" + abbreviate(s.toString()) + "'");
     }
 
     private static String abbreviate(String s) {

@@ -199,6 +199,10 @@ class DeliveryTrackerTest {
         assertEquals(m, MessageStamp.readFrom(ByteBuffer.wrap(m.toBytes())));
         assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("not.a.stamp"));
         assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText(null));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("1.2.3.4.5.6"));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("1..3.4.5"));
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("1.2.3.4.-5"), "a negative fan-out");
+        assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("1.2.3.4.5z!"));
         assertThrows(MalformedMessageException.class, () -> MessageStamp.readFrom(ByteBuffer.wrap(new byte[3])));
         tracker.malformed();
         assertEquals(1, tracker.report().malformed());
