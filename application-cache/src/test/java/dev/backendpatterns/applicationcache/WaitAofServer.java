@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backendpatterns.common.redis.RedisBinary;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,11 +34,11 @@ final class WaitAofServer {
         if (forced != null && !forced.isBlank()) {
             return withWaitAof(RedisBinary.at(Path.of(forced)));
         }
-        Path server = onPath("valkey-server");
+        Path server = RedisBinary.findOnPath("valkey-server");
         if (server != null) {
             return withWaitAof(RedisBinary.at(server));
         }
-        Path checkRdb = onPath("valkey-check-rdb");
+        Path checkRdb = RedisBinary.findOnPath("valkey-check-rdb");
         if (checkRdb == null) {
             return null;
         }
@@ -54,20 +53,6 @@ final class WaitAofServer {
     }
 
     private static RedisBinary withWaitAof(RedisBinary binary) {
-        if (binary == null) {
-            return null;
-        }
-        String[] v = binary.version().split("\\.");
-        boolean has = binary.name().equals("valkey") || Integer.parseInt(v[0]) > 7 || (Integer.parseInt(v[0]) == 7 && Integer.parseInt(v[1]) >= 2);
-        return has ? binary : null;
-    }
-
-    private static Path onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return Path.of(dir, command);
-            }
-        }
-        return null;
+        return binary != null && binary.hasWaitAof() ? binary : null;
     }
 }

@@ -104,7 +104,15 @@ public record RedisBinary(Path path, String name, String version, String origin)
         }
     }
 
-    private static Path findOnPath(String command) {
+    /** Whether this server has WAITAOF: Valkey, or Redis 7.2 and later (the bundled 7.0.15 has not). */
+    public boolean hasWaitAof() {
+        String[] v = version.split("\\.");
+        int major = Integer.parseInt(v[0]);
+        return name.equals("valkey") || major > 7 || (major == 7 && Integer.parseInt(v[1]) >= 2);
+    }
+
+    /** {@code command} in a directory of the PATH, or null. */
+    public static Path findOnPath(String command) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

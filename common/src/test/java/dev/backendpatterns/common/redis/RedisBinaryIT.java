@@ -1,6 +1,8 @@
 package dev.backendpatterns.common.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Files;
@@ -27,5 +29,15 @@ class RedisBinaryIT {
                 RespClient client = new RespClient(EmbeddedRedis.HOST, server.port(), 5000)) {
             assertEquals("PONG", client.callString("PING"));
         }
+    }
+
+    @Test
+    void waitAofIsValkeysAndRedisFromSevenTwoOn() {
+        RedisBinary bundled = RedisBinary.bundled();
+        assertFalse(bundled.hasWaitAof(), "the bundled 7.0.15");
+        assertTrue(new RedisBinary(bundled.path(), "redis", "7.2.4", "test").hasWaitAof());
+        assertTrue(new RedisBinary(bundled.path(), "redis", "8.0.0", "test").hasWaitAof());
+        assertFalse(new RedisBinary(bundled.path(), "redis", "7.1.9", "test").hasWaitAof());
+        assertTrue(new RedisBinary(bundled.path(), "valkey", "7.2.5", "test").hasWaitAof());
     }
 }
