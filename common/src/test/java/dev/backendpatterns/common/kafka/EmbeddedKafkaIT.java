@@ -25,11 +25,12 @@ class EmbeddedKafkaIT {
     private static final Duration START = Duration.ofMinutes(3);
 
     @Test
-    void aSingleNodeKeepsACommittedOffsetForTheNextConsumerOfTheGroup() throws Exception {
+    void aSingleNodeKeepsACommittedOffsetAndTheDispatcherProducerNeverBlocks() throws Exception {
         try (EmbeddedKafka server = EmbeddedKafka.start(1, "512m", null, START)) {
             KafkaTarget kafka = KafkaTarget.of(server.bootstrapServers(), Duration.ofSeconds(5));
             assertEquals("standalone", kafka.describe().mode());
             KafkaContract.committedOffsetIsKeptForTheGroup(kafka);
+            KafkaContract.dispatcherProducerNeverBlocksItsThread(kafka);
         }
     }
 
