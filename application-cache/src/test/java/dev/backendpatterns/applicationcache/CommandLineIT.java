@@ -26,6 +26,9 @@ class CommandLineIT {
     void badInputIsOneLineAndExitCodeTwo() throws Exception {
         assertOneClearLine(run("r-filter", "--position", "0"), "--position must be between 1 and 64");
         assertOneClearLine(run("r_filter", "-bits=1000000000000000"), "needs");
+        // two billion fingerprints need 32 GiB of slots: refused before anything is allocated, not an OutOfMemoryError
+        assertOneClearLine(run("r-filter", "--algorithm=r_filter", "--requests=4000000000"), "raise -Xmx, or lower --requests");
+        assertOneClearLine(run("r-filter", "--algorithm=none", "-numOfRequest=9000000000000000000"), "lower --requests");
         assertOneClearLine(run("r-filter", "--algorithm=cuckoo"), "unknown algorithm 'cuckoo'");
         assertOneClearLine(run("r-filter", "--hash=md5"), "unknown hash 'md5'");
         assertOneClearLine(run("cache-invalidation", "--failure-rate", "2", "--duration=1s"), "--failure-rate must be between 0 and 1");

@@ -13,6 +13,11 @@ final class AddedKeys {
         this.words = new AtomicLongArray((int) ((capacity + 63) >>> 6));
     }
 
+    /** The heap a set for {@code capacity} keys takes: one bit per key. */
+    static long memoryBytesFor(long capacity) {
+        return 16 + ((Math.min(capacity, 1L << 56) + 63) >>> 6) * 8;
+    }
+
     void set(long index) {
         int word = (int) (index >>> 6);
         long mask = 1L << index;

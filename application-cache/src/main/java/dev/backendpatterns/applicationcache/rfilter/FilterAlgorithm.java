@@ -34,6 +34,18 @@ enum FilterAlgorithm {
         };
     }
 
+    /**
+     * About the heap the filter of {@link #create} will take, known before it is allocated, so that a run too large for
+     * this JVM is refused up front instead of running out of memory.
+     */
+    long memoryBytesFor(long bits, long expectedKeys) {
+        return switch (this) {
+            case BLOOM_FILTER, BLOCKED_BLOOM, GUAVA -> bits / 8;
+            case R_FILTER -> FingerprintSet.memoryBytesFor(expectedKeys);
+            case NONE -> 0;
+        };
+    }
+
     static FilterAlgorithm parse(String name) {
         return name.trim().equalsIgnoreCase("bloom") ? BLOOM_FILTER
                 : EnumNames.parse(FilterAlgorithm.class, name, FilterAlgorithm::id, "algorithm");

@@ -16,6 +16,7 @@ import java.util.Map;
 final class FingerprintSet implements KeyFilter {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final double MAX_LOAD = 0.6;
+    private static final long MAX_SLOTS = 1L << 30;
 
     private final KeyHash hash;
     private final int length;
@@ -34,12 +35,24 @@ final class FingerprintSet implements KeyFilter {
             s *= 62;
         }
         this.space = s;
-        long capacity = Long.highestOneBit((long) Math.ceil(Math.max(16, expectedKeys) / MAX_LOAD) - 1) << 1;
-        if (capacity > 1 << 30) {
-            throw new IllegalArgumentException("an R filter for " + expectedKeys + " keys would need " + capacity + " slots");
+        long capacity = capacityFor(expectedKeys);
+        if (capacity > MAX_SLOTS) {
+            throw new IllegalArgumentException("an R filter for " + expectedKeys + " keys would need " + capacity
+                    + " slots; it holds at most " + (long) (MAX_SLOTS * MAX_LOAD) + " keys");
         }
         this.slots = new long[(int) capacity];
         this.mask = (int) capacity - 1;
+    }
+
+    /** The slots, a power of two, that keep {@code expectedKeys} fingerprints at a load of at most 0.6. */
+    private static long capacityFor(long expectedKeys) {
+        long keys = Math.min(Math.max(16, expectedKeys), 1L << 50); // far beyond any heap, and no overflow below
+        return Long.highestOneBit((long) Math.ceil(keys / MAX_LOAD) - 1) << 1;
+    }
+
+    /** What {@link #memoryBytes()} will be for a set sized for {@code expectedKeys}, known before it is allocated. */
+    static long memoryBytesFor(long expectedKeys) {
+        return 16 + 8 * capacityFor(expectedKeys);
     }
 
     /** The key's fingerprint, a number below 62^length (its base-62 digits are the reference's string). */

@@ -105,11 +105,14 @@ public final class RFilterCommand implements Callable<Integer> {
         UsageException.require(probes >= 0, "--probes must not be negative, was " + probes);
         UsageException.require(position >= 1 && position <= 64, "--position must be between 1 and 64, was " + position);
         UsageException.require(bits >= 64, "--bits must be at least 64, was " + bits);
-        long heap = Runtime.getRuntime().maxMemory();
-        UsageException.require(algorithm == FilterAlgorithm.NONE || algorithm == FilterAlgorithm.R_FILTER || bits / 8 < heap * 0.7,
-                String.format(Locale.ROOT, "--bits %,d needs %,d MiB but this JVM may use %,d MiB at most (raise -Xmx)", bits,
-                        bits / 8 / (1 << 20), heap / (1 << 20)));
         long inserts = (plan.requests() + 1) / 2;
+        long heap = Runtime.getRuntime().maxMemory();
+        long needed = algorithm.memoryBytesFor(bits, inserts) + AddedKeys.memoryBytesFor(inserts);
+        UsageException.require(needed < heap * 0.7, String.format(Locale.ROOT,
+                "--algorithm %s with --bits %,d and --requests %,d needs %,d MiB for the filter and its ground truth,"
+                        + " but this JVM may use %,d MiB at most (raise -Xmx, or lower %s)",
+                algorithm, bits, plan.requests(), needed >> 20, heap >> 20,
+                algorithm == FilterAlgorithm.R_FILTER || algorithm == FilterAlgorithm.NONE ? "--requests" : "--bits"));
         long warmupInserts = (plan.warmup().requests() + 1) / 2;
         KeyFilter warmupFilter = UsageException.fromFlags(() -> algorithm.create(Math.max(64, bits / 100), position, length, hash,
                 Math.max(1, warmupInserts)));

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.filter.KeyHash;
+import dev.backendpatterns.common.testing.ConcurrentMembership;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,25 +53,55 @@ class KeyFiltersTest {
 
     @ParameterizedTest
     @EnumSource(value = FilterAlgorithm.class, names = {"BLOOM_FILTER", "BLOCKED_BLOOM", "R_FILTER", "GUAVA"})
-    void concurrentAddsLoseNothing(FilterAlgorithm algorithm) throws Exception {
+    void concurrentAddsAndQueriesLoseNothing(FilterAlgorithm algorithm) throws Exception {
         KeyFilter filter = algorithm.create(10L * 4 * KEYS, 7, 7, KeyHash.FARM, 4L * KEYS);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> adders = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int offset = t * KEYS;
-            adders.add(pool.submit(() -> {
-                for (int i = 0; i < KEYS; i++) {
-                    filter.add(present(offset + i));
+        ConcurrentMembership.assertNoKeyMissed(algorithm.id(), 4, KEYS, 4 * KEYS, i -> filter.add(present(i)),
+                i -> filter.mightContain(present(i)));
+    }
+
+    @Test
+    void twoWritersRacingForTheSlotsOfASmallRFilterLoseNoFingerprint() throws Exception {
+        // 32 slots and 18 keys, in thousands of fresh sets: the writers keep landing on the same empty slot at once,
+        // which a set that wrote without compare-and-set would lose a key to
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5_000; round++) {
+                FingerprintSet set = new FingerprintSet(10, 18, KeyHash.XX);
+                CyclicBarrier start = new CyclicBarrier(2);
+                long base = round * 18L;
+                List<Future<?>> writers = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    int writer = t;
+                    writers.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        for (int i = writer; i < 18; i += 2) {
+                            set.add(present(base + i));
+                        }
+                        return null;
+                    }));
                 }
-            }));
+                for (Future<?> w : writers) {
+                    w.get(10, TimeUnit.SECONDS);
+                }
+                for (int i = 0; i < 18; i++) {
+                    assertTrue(set.mightContain(present(base + i)), "round " + round + " lost key " + i);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        for (Future<?> adder : adders) {
-            adder.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theMemoryARunWillNeedIsKnownBeforeTheFilterIsBuilt() {
+        for (long keys : new long[] {1, 1_000, 123_457, 5_000_000}) {
+            assertEquals(FilterAlgorithm.R_FILTER.memoryBytesFor(0, keys), new FingerprintSet(7, keys, KeyHash.XX).memoryBytes(),
+                    keys + " keys");
+            assertEquals(8 * 1024 * 1024, FilterAlgorithm.BLOOM_FILTER.memoryBytesFor(64L << 20, keys), "bits / 8");
         }
-        pool.shutdown();
-        for (int i = 0; i < 4 * KEYS; i++) {
-            assertTrue(filter.mightContain(present(i)), algorithm + ": lost " + i);
-        }
+        // far beyond any heap, without overflowing into a small or negative figure
+        assertTrue(FilterAlgorithm.R_FILTER.memoryBytesFor(0, Long.MAX_VALUE / 2) > 1L << 50);
+        assertThrows(IllegalArgumentException.class, () -> new FingerprintSet(7, 1L << 30, KeyHash.XX));
     }
 
     @Test

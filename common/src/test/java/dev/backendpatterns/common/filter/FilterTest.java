@@ -5,15 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
+import dev.backendpatterns.common.testing.ConcurrentMembership;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -71,47 +63,8 @@ class FilterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("filters")
     void concurrentAddsAndQueriesLoseNothing(String name, BiFunction<Long, Integer, MembershipFilter> make) throws Exception {
-        int threads = 4;
-        int perThread = 200_000;
-        MembershipFilter filter = make.apply((long) threads * perThread * 10, 7);
-        // each writer publishes how far it got; a reader may only rely on keys published before it looked
-        AtomicLongArray published = new AtomicLongArray(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Long>> readers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int writer = t;
-            pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    filter.add(key((long) writer * perThread + i));
-                    published.set(writer, i + 1);
-                }
-                return null;
-            });
-            readers.add(pool.submit(() -> {
-                start.await();
-                SplittableRandom random = new SplittableRandom(writer);
-                long misses = 0;
-                for (int n = 0; n < 300_000; n++) {
-                    long done = published.get(writer);
-                    if (done > 0) {
-                        long i = random.nextLong(done);
-                        misses += filter.mightContain(key((long) writer * perThread + i)) ? 0 : 1;
-                    }
-                }
-                return misses;
-            }));
-        }
-        start.countDown();
-        for (Future<Long> reader : readers) {
-            assertEquals(0L, reader.get(60, TimeUnit.SECONDS), name + ": a key added before the query was missed");
-        }
-        pool.shutdown();
-        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
-        for (long i = 0; i < (long) threads * perThread; i++) {
-            assertTrue(filter.mightContain(key(i)), name + ": lost key " + i);
-        }
+        MembershipFilter filter = make.apply(4L * 200_000 * 10, 7);
+        ConcurrentMembership.assertNoKeyMissed(name, 4, 200_000, 300_000, i -> filter.add(key(i)), i -> filter.mightContain(key(i)));
     }
 
     @Test
