@@ -76,7 +76,8 @@ abstract class ConsumerThread implements Runnable {
     /** The shards (partitions) the consumer owns now, for what a crash holds. */
     abstract Set<Integer> ownedShards();
 
-    abstract void closeConsumer();
+    /** Closes the consumer; {@code crashed} when it crashed, and so must not commit or leave more than a crash would. */
+    abstract void closeConsumer(boolean crashed);
 
     @Override
     public final void run() {
@@ -106,7 +107,7 @@ abstract class ConsumerThread implements Runnable {
             failAll(e);
         } finally {
             failAll(new IllegalStateException("consumer " + index + " closed"));
-            closeConsumer();
+            closeConsumer(crashed);
         }
     }
 

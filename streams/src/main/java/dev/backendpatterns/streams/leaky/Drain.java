@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The consumers' side of the leaky bucket, as the load runner's schedule and operation: each consumer ticks once per
  * interval (the consumers staggered across it) and takes at most one entry per tick, so the group drains at most
  * {@code consumers / interval}. A tick that comes while the consumer's previous one is still running is {@value #BUSY}
- * (a consumer is sequential), and a late tick pushes the consumer's next one back instead of catching up: no burst
- * ever exceeds the rate. The rate check counts when the broker handed the entries over (a take's completion), not
+ * (a consumer is sequential). The ticks keep to their schedule (a generic cell rate algorithm with a tolerance of one
+ * entry): a tick sent late is made up by the next one coming at once, but never more than that, so a client slowed for
+ * a moment still drains at the configured rate while no burst exceeds one entry per consumer. The rate check counts when the broker handed the entries over (a take's completion), not
  * when the ticks were due, so it sees what the consumers really got. With a crash time, consumer 0's first tick after it, once consumer 0 has taken an entry
  * at all (a Kafka consumer may still be joining its group at the crash time), reads one entry and stops for good,
  * holding what it had; the other consumers' retaking of it is timed.
@@ -151,7 +152,9 @@ final class Drain implements Schedule, Operation {
     public CompletionStage<String> start(long index) {
         int c = current;
         long now = System.nanoTime();
-        nextDue[c] = Math.max(nextDue[c] + intervalNanos, now - startNanos + intervalNanos);
+        // GCRA with a tolerance of one entry: a late tick moves the next one no later than now, so lateness below an
+        // interval is made up instead of lost, and lateness beyond it is lost, never caught up in a burst
+        nextDue[c] = Math.max(nextDue[c] + intervalNanos, now - startNanos);
         if (crashNow) {
             crashNow = false;
             crashed = true;
@@ -327,12 +330,13 @@ final class Drain implements Schedule, Operation {
     }
 
     /**
-     * What the rate allows in a window: each consumer's ticks in it, plus one entry per consumer. A consumer is
+     * What the rate allows in a window: each consumer's ticks in it, plus two entries per consumer. A consumer is
      * sequential (a tick that finds it busy takes nothing), so the takes it completes in a window answer distinct ticks,
-     * all but the first of them inside the window.
+     * all but the first of them started inside the window; and a tick is due no earlier than one interval after the
+     * one before, or than the moment the one before was sent, which makes up one late tick at most.
      */
     long allowedInWindow() {
-        return (long) consumers * (WINDOW_TICKS + 1);
+        return (long) consumers * (WINDOW_TICKS + 2);
     }
 
     boolean rateExceeded() {

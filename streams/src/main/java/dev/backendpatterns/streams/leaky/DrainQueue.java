@@ -1,5 +1,6 @@
 package dev.backendpatterns.streams.leaky;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -40,6 +41,11 @@ interface DrainQueue extends AutoCloseable {
 
     /** How an unacknowledged entry comes back, in one line. */
     String redelivery();
+
+    /** Failures the queue recovered from without losing an entry (a commit or a republish to retry), by name. */
+    default Map<String, Long> failures() {
+        return Map.of();
+    }
 
     /** Deletes what this run created (its stream or topics). */
     void delete();

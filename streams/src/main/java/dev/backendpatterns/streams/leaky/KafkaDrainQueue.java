@@ -3,23 +3,25 @@ package dev.backendpatterns.streams.leaky;
 import dev.backendpatterns.common.kafka.KafkaTarget;
 import dev.backendpatterns.common.messaging.MessageStamp;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,21 +29,27 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 /**
  * The leaky bucket on Kafka: entries go round-robin to the partitions of {@code bp-lb-<run>}; the consumers form one
  * classic consumer group over it and its retry topic {@code bp-lb-<run>-retry}, each on its own thread (a Kafka consumer
- * is single-threaded) and given one record per take ({@code max.poll.records=1}, partitions paused while it idles). A
- * record is acknowledged by committing its offset; one not acknowledged is republished to the retry topic (acks=all)
- * and then committed, so it comes back at the retry topic's pace. A crashed consumer stops polling without committing
- * or leaving: the group moves its partitions after {@code max.poll.interval.ms}, and the record it held is read again
- * from the last committed offset.
+ * is single-threaded), taking one record per take from the batch its last poll returned (partitions paused while it
+ * idles). A record not acknowledged is republished to the retry topic (acks=all), so it comes back at the retry topic's
+ * pace. Offsets are committed every {@link #COMMIT_EVERY}, each only up to the first record not yet processed or whose
+ * republish is unconfirmed: at least once, never a record skipped. A crashed consumer stops polling without committing
+ * or leaving: the group moves its partitions after {@code max.poll.interval.ms}, and what it processed since its last
+ * commit, and the record it held, are read again from the last committed offset.
  */
 final class KafkaDrainQueue implements DrainQueue {
     private static final Duration ANSWER = Duration.ofSeconds(30);
-    /** How long a take waits for its commit, a rebalance included; the load runner times a take out after 5 s. */
+    /** How long a rebalance waits for the commit of the partitions it takes away. */
     private static final Duration COMMIT_WAIT = Duration.ofSeconds(3);
+    /** How often a consumer commits what it processed: the most a crash makes it take again, in time. */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(10);
+    /** The records one poll hands a consumer, taken one per take. */
+    private static final int BATCH = 100;
+    /** The longest a consumer working through a batch goes without polling. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
 
     private final KafkaTarget target;
     private final String topic;
@@ -52,6 +60,8 @@ final class KafkaDrainQueue implements DrainQueue {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Worker[] workers;
     private final AtomicInteger assigned = new AtomicInteger();
+    private final AtomicLong commitsFailed = new AtomicLong();
+    private final AtomicLong republishFailed = new AtomicLong();
 
     KafkaDrainQueue(KafkaTarget target, String run, int consumers, int partitions, int inFlight, Duration pollLimit,
             Duration consumerTimeout) {
@@ -151,8 +161,14 @@ final class KafkaDrainQueue implements DrainQueue {
 
     @Override
     public String redelivery() {
-        return "a record not acknowledged is republished to " + retryTopic + " and its offset committed; a crashed consumer's "
+        return "a record not acknowledged is republished to " + retryTopic + "; offsets are committed every "
+                + COMMIT_EVERY.toMillis() + " ms up to the first record not processed or not yet republished; a crashed consumer's "
                 + "partitions move after max.poll.interval.ms = " + consumerTimeout.toMillis() + " ms";
+    }
+
+    @Override
+    public Map<String, Long> failures() {
+        return Map.of("commits_failed", commitsFailed.get(), "republishes_failed", republishFailed.get());
     }
 
     @Override
@@ -173,16 +189,25 @@ final class KafkaDrainQueue implements DrainQueue {
     }
 
     /**
-     * One consumer of the group; takes, commits and republishes run on its thread. Between takes that are far apart it
-     * polls with its partitions paused, to stay in the group without taking anything.
+     * One consumer of the group, on its own thread. It polls a batch ({@value #BATCH} records at most) and takes from it
+     * one record per take; a record not acknowledged is republished without waiting for the broker. Every
+     * {@code COMMIT_EVERY} it commits, asynchronously, each partition's offset up to the first record not yet processed
+     * or still being republished, so a commit never covers a record that is neither processed nor in the retry topic.
+     * A republish that fails sends the consumer back to that record, to take it again. Between takes that are far apart
+     * it polls with its partitions paused, to stay in the group without fetching more.
      */
     private final class Worker extends ConsumerThread implements ConsumerRebalanceListener {
         private final KafkaConsumer<byte[], byte[]> consumer;
+        /** Polled and not yet taken, in offset order per partition. */
+        private final ArrayDeque<ConsumerRecord<byte[], byte[]>> polled = new ArrayDeque<>();
+        private final Map<TopicPartition, Progress> progress = new HashMap<>();
+        private long lastPollNanos = System.nanoTime();
+        private long lastCommitNanos = System.nanoTime();
 
         Worker(int index, String run) {
             super(index, "leaky-consumer");
             this.consumer = target.consumer("bp-lb-" + run, Map.of(
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH,
                     ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) consumerTimeout.toMillis(),
                     ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000,
                     ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000,
@@ -195,37 +220,29 @@ final class KafkaDrainQueue implements DrainQueue {
             consumer.subscribe(List.of(topic, retryTopic), this);
         }
 
-        /** Polls with every partition paused, to keep the group's membership and run its callbacks. */
+        /** Commits what is due, then polls with every partition paused, to keep the group's membership and run callbacks. */
         @Override
         void idle() {
+            commit(true);
+            keepAlive();
+        }
+
+        private void keepAlive() {
             consumer.pause(consumer.assignment());
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
-            rewind(records.iterator());
+            consumer.poll(Duration.ZERO).forEach(polled::add); // paused: none, normally
+            lastPollNanos = System.nanoTime();
         }
 
-        /** Hands records back (seeks to them), so that none is skipped; a paused poll should return none. */
-        private void rewind(Iterator<ConsumerRecord<byte[], byte[]>> records) {
-            Set<TopicPartition> seen = new HashSet<>();
-            while (records.hasNext()) {
-                ConsumerRecord<byte[], byte[]> record = records.next();
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (seen.add(tp)) {
-                    consumer.seek(tp, record.offset());
-                }
+        /** The next record, polling a batch when none is left (the partitions resumed); null when there was none. */
+        private ConsumerRecord<byte[], byte[]> next() {
+            if (polled.isEmpty()) {
+                consumer.resume(consumer.paused());
+                consumer.poll(pollLimit).forEach(polled::add);
+                lastPollNanos = System.nanoTime();
+            } else if (System.nanoTime() - lastPollNanos > KEEP_ALIVE.toNanos()) {
+                keepAlive(); // a slow drain of a full batch must still poll within max.poll.interval.ms
             }
-        }
-
-        /** One record (max.poll.records=1); the partitions stay resumed, so the fetcher keeps the next ones ready. */
-        private ConsumerRecord<byte[], byte[]> pollOne() {
-            consumer.resume(consumer.paused());
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(pollLimit);
-            Iterator<ConsumerRecord<byte[], byte[]>> it = records.iterator();
-            if (!it.hasNext()) {
-                return null;
-            }
-            ConsumerRecord<byte[], byte[]> record = it.next();
-            rewind(it);
-            return record;
+            return polled.poll();
         }
 
         private Delivery delivery(ConsumerRecord<byte[], byte[]> record) {
@@ -236,67 +253,103 @@ final class KafkaDrainQueue implements DrainQueue {
 
         @Override
         Taken takeOne(Function<Delivery, Verdict> verdict) {
-            ConsumerRecord<byte[], byte[]> record = pollOne();
+            ConsumerRecord<byte[], byte[]> record = next();
             if (record == null) {
+                commit(false);
                 return null;
             }
             Delivery d = delivery(record);
             Verdict v = verdict.apply(d);
+            Progress p = progress.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new Progress());
             if (v == Verdict.NACK) {
-                try {
-                    producer.send(new ProducerRecord<>(retryTopic, record.partition(), null, record.value()))
-                            .get(ANSWER.toSeconds(), TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                    throw new IllegalStateException("cannot republish to " + retryTopic + ": " + e.getMessage(), e);
-                }
+                p.republishing.add(new Republish(record.offset(),
+                        KafkaTarget.send(producer, new ProducerRecord<>(retryTopic, record.partition(), null, record.value()))
+                                .toCompletableFuture()));
             }
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            if (!commit(tp, record.offset() + 1)) {
-                // the partition moved before the commit: its new owner takes the record again, as if never acknowledged
-                return new Taken(d, Verdict.NACK);
-            }
+            p.next = record.offset() + 1;
+            commit(false);
             return new Taken(d, v);
         }
 
+        /** Commits, asynchronously, every partition whose commit point moved; only every COMMIT_EVERY unless forced. */
+        private void commit(boolean force) {
+            long now = System.nanoTime();
+            if (!force && now - lastCommitNanos < COMMIT_EVERY.toNanos()) {
+                return;
+            }
+            lastCommitNanos = now;
+            Map<TopicPartition, OffsetAndMetadata> offsets = due(progress.keySet(), true);
+            if (!offsets.isEmpty()) {
+                consumer.commitAsync(offsets, (done, error) -> {
+                    if (error != null) {
+                        commitsFailed.incrementAndGet(); // the records were processed: the next owner takes them again
+                    }
+                });
+            }
+        }
+
         /**
-         * Commits {@code offset} on {@code tp}; during a rebalance it polls (paused, handing back anything fetched) until
-         * the rebalance is over and tries again. False when {@code tp} was revoked meanwhile. When the commit still
-         * fails (within {@link #COMMIT_WAIT}, below the take's own timeout), the consumer seeks back to the record (the position is past it: a later commit would skip it for good).
+         * The offsets to commit on {@code partitions}: each one's first record not yet processed or still being
+         * republished, where that moved since its last commit. A republish that failed, when {@code retake}, sends the
+         * consumer back to its record (and drops what was polled after it), so that it is taken again.
          */
-        private boolean commit(TopicPartition tp, long offset) {
+        private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions, boolean retake) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                Progress p = progress.get(tp);
+                if (p == null) {
+                    continue;
+                }
+                while (!p.republishing.isEmpty() && p.republishing.peek().acked().isDone()) {
+                    Republish r = p.republishing.peek();
+                    if (r.acked().isCompletedExceptionally()) {
+                        republishFailed.incrementAndGet();
+                        p.republishing.clear();
+                        p.next = r.offset();
+                        if (retake) {
+                            polled.removeIf(record -> record.partition() == tp.partition() && record.topic().equals(tp.topic()));
+                            consumer.seek(tp, r.offset());
+                        }
+                        break;
+                    }
+                    p.republishing.poll();
+                }
+                long upTo = p.republishing.isEmpty() ? p.next : p.republishing.peek().offset();
+                if (upTo > p.committed) {
+                    offsets.put(tp, new OffsetAndMetadata(upTo));
+                    p.committed = upTo;
+                }
+            }
+            return offsets;
+        }
+
+        /** Waits (a bounded time) for the republishes on {@code partitions}, then commits them synchronously. */
+        private void commitNow(Collection<TopicPartition> partitions) {
             long deadline = System.nanoTime() + COMMIT_WAIT.toNanos();
-            while (true) {
+            for (TopicPartition tp : partitions) {
+                Progress p = progress.get(tp);
+                for (Republish r : p == null ? List.<Republish>of() : p.republishing) {
+                    try {
+                        r.acked().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (Exception e) {
+                        break; // failed or not yet answered: commit only up to it
+                    }
+                }
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = due(partitions, false);
+            if (!offsets.isEmpty()) {
                 try {
-                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset)), COMMIT_WAIT);
-                    return true;
-                } catch (RebalanceInProgressException e) {
-                    if (System.nanoTime() - deadline > 0) {
-                        return failed(tp, offset, e);
-                    }
-                    consumer.pause(consumer.assignment());
-                    rewind(consumer.poll(Duration.ofMillis(20)).iterator());
-                    if (!consumer.assignment().contains(tp)) {
-                        return false;
-                    }
+                    consumer.commitSync(offsets, COMMIT_WAIT);
                 } catch (KafkaException e) {
-                    return failed(tp, offset, e);
+                    commitsFailed.incrementAndGet(); // taken again by the next owner, as a redelivery
                 }
             }
         }
 
-        private boolean failed(TopicPartition tp, long offset, KafkaException e) {
-            if (consumer.assignment().contains(tp)) {
-                consumer.seek(tp, offset - 1);
-                throw new IllegalStateException("cannot commit " + tp + "@" + (offset - 1) + " (it will be taken again): " + e.getMessage(), e);
-            }
-            return false;
-        }
-
-        /** A record read and never committed. */
+        /** A record read and never processed. */
         @Override
         Delivery holdOne() {
-            ConsumerRecord<byte[], byte[]> record = pollOne();
+            ConsumerRecord<byte[], byte[]> record = next();
             return record == null ? null : delivery(record);
         }
 
@@ -309,14 +362,21 @@ final class KafkaDrainQueue implements DrainQueue {
             return shards;
         }
 
+        /** A consumer that crashed commits nothing more; one closing normally commits what it processed. */
         @Override
-        void closeConsumer() {
+        void closeConsumer(boolean crashed) {
+            if (!crashed) {
+                commitNow(List.copyOf(progress.keySet()));
+            }
             consumer.close(Duration.ofSeconds(5));
         }
 
+        /** Commits what was processed on the partitions going away, so that their next owner does not take it again. */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             assigned.addAndGet(-revoked.size());
+            commitNow(revoked);
+            forget(revoked);
         }
 
         @Override
@@ -325,9 +385,29 @@ final class KafkaDrainQueue implements DrainQueue {
             assigned.addAndGet(added.size());
         }
 
+        /** No longer ours to commit: the next owner takes their uncommitted records again. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
-            onPartitionsRevoked(lost);
+            assigned.addAndGet(-lost.size());
+            forget(lost);
         }
+
+        private void forget(Collection<TopicPartition> gone) {
+            gone.forEach(progress::remove);
+            polled.removeIf(record -> gone.contains(new TopicPartition(record.topic(), record.partition())));
+        }
+    }
+
+    /** A partition's progress on one consumer: offsets, not records. */
+    private static final class Progress {
+        /** One past the last record processed. */
+        long next = -1;
+        /** The last offset committed (sent to commit). */
+        long committed = -1;
+        /** Records not acknowledged whose republish the broker has not confirmed yet, in offset order. */
+        final ArrayDeque<Republish> republishing = new ArrayDeque<>();
+    }
+
+    private record Republish(long offset, CompletableFuture<?> acked) {
     }
 }

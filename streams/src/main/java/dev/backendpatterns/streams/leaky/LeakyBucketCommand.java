@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -231,6 +232,9 @@ public final class LeakyBucketCommand implements Callable<Integer> {
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("redelivery", queue.redelivery());
+        if (!queue.failures().isEmpty()) {
+            figures.put("recovered_failures", new TreeMap<>(queue.failures()));
+        }
         figures.put("published", delivery.published());
         figures.put("acknowledged", delivery.acknowledged());
         figures.put("publish_failed", delivery.publishFailed());

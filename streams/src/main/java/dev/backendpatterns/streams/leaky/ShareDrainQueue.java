@@ -199,7 +199,7 @@ final class ShareDrainQueue implements DrainQueue {
         }
 
         @Override
-        void closeConsumer() {
+        void closeConsumer(boolean crashed) {
             consumer.close(Duration.ofSeconds(5));
         }
     }

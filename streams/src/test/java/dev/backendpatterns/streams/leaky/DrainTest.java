@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class DrainTest {
     void lateAnswersNeverExceedTheRateAndEveryEntryIsProcessed() {
         int consumers = 4;
         int entries = 600;
-        try (SlowQueue queue = new SlowQueue()) {
+        try (SlowQueue queue = new SlowQueue(3)) {
             DeliveryTracker tracker = new DeliveryTracker(1, false);
             LoadRunner runner = new LoadRunner(Duration.ofSeconds(5));
             Publish publish = new Publish(queue, tracker);
@@ -71,12 +72,46 @@ class DrainTest {
         }
     }
 
-    /** Entries in a deque; a take answers after 0 to 3 intervals; a nacked entry goes to the back, as a redelivery. */
+    @Test
+    void ticksSentLateStillDrainAtTheConfiguredRateAndAStallIsNotCaughtUpInABurst() throws Exception {
+        int ticks = 200;
+        try (SlowQueue queue = new SlowQueue(0)) {
+            DeliveryTracker tracker = new DeliveryTracker(1, false);
+            LoadRunner runner = new LoadRunner(Duration.ofSeconds(5));
+            assertEquals(ticks, runner.run(new Publish(queue, tracker), LoadPlan.ofRequests(ticks, 64)).sent());
+            Drain drain = new Drain(queue, tracker, ticks, 1, INTERVAL_NANOS, 0, -1, false);
+            long start = System.nanoTime();
+            drain.started(start);
+            for (int i = 0; i < ticks; i++) {
+                // every tick sent 40% of an interval late, as a busy client sends them; tick 100 after a stall of 3 intervals
+                long late = i == 100 ? 3 * INTERVAL_NANOS : INTERVAL_NANOS * 2 / 5;
+                long sendAt = start + drain.dueNanos(i) + late;
+                while (System.nanoTime() < sendAt) {
+                    LockSupport.parkNanos(Math.max(1, (sendAt - System.nanoTime()) / 2));
+                }
+                assertEquals(Drain.PROCESSED, drain.start(i).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> rate = drain.rate(elapsed, ticks);
+            double configured = ((Number) rate.get("configured_per_s")).doubleValue();
+            assertTrue(((Number) rate.get("taken_per_s")).doubleValue() >= 0.95 * configured,
+                    "lateness below an interval is made up, not lost (pushing each tick back would give 0.71x): " + rate);
+            assertTrue(elapsed >= (ticks - 2) * INTERVAL_NANOS / 1e9, "never faster than the rate allows: " + elapsed + " s");
+            assertTrue((int) rate.get("most_taken_in_window") <= drain.allowedInWindow(), "the stall was not caught up in a burst: " + rate);
+        }
+    }
+
+    /** Entries in a deque; a take answers after 0 to {@code maxDelayIntervals} intervals; a nacked entry goes to the back, as a redelivery. */
     private static final class SlowQueue implements DrainQueue {
         private final ConcurrentLinkedDeque<byte[]> entries = new ConcurrentLinkedDeque<>();
         private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong ids = new AtomicLong();
         final AtomicLong takes = new AtomicLong();
+        private final int maxDelayIntervals;
+
+        SlowQueue(int maxDelayIntervals) {
+            this.maxDelayIntervals = maxDelayIntervals;
+        }
 
         @Override
         public CompletionStage<Void> publish(long sequence, byte[] payload) {
@@ -91,7 +126,7 @@ class DrainTest {
         @Override
         public CompletionStage<Taken> take(int consumer, boolean claim, Function<Delivery, Verdict> verdict) {
             CompletableFuture<Taken> result = new CompletableFuture<>();
-            long delay = ThreadLocalRandom.current().nextLong(3 * INTERVAL_NANOS);
+            long delay = maxDelayIntervals == 0 ? 0 : ThreadLocalRandom.current().nextLong(maxDelayIntervals * INTERVAL_NANOS);
             clock.schedule(() -> {
                 byte[] payload = entries.poll();
                 if (payload == null) {
