@@ -102,6 +102,19 @@ rate_limiter() {
   for peer in bucket4j redisson; do
     run "$jar" "cluster-keys-$peer" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
+  # the server's own ceiling for the batched token_bucket script at the same key spread: valkey-benchmark, EVALSHA of
+  # 32 random keys per call, deeply pipelined, against the same Redis (scripts/servers.sh)
+  n=$((n + 1))
+  if [ "$n" -lt "$FROM" ]; then
+    echo "== $n: kept from an earlier run"
+  elif command -v valkey-benchmark >/dev/null; then
+    local redis
+    redis=$(scripts/servers.sh start redis)
+    KEYSPACE="$KEYS" scripts/ceilings.sh redis-script "$redis" "$(printf '%s/%02d-single-keys-token_bucket-ceiling.json' "$out" "$n")"
+    scripts/servers.sh stop redis >/dev/null
+  else
+    echo "== $n: no valkey-benchmark (Debian bookworm-backports: valkey-tools): the script's server ceiling is skipped"
+  fi
   scripts/results.sh table --readme README.md --section rate-limiter \
     --baseline parameters.algorithm=noop --group-by backends.0.mode+parameters.keys \
     --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Batched=parameters.batch,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \

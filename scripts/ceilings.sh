@@ -4,13 +4,16 @@
 #
 #   scripts/ceilings.sh redis --redis=redis://127.0.0.1:6379 OUT.json   # valkey-benchmark SPUBLISH, 15 subscribed shard channels
 #   scripts/ceilings.sh kafka --kafka=127.0.0.1:9092 OUT.json          # Kafka's ProducerPerformance, acks=all, 15 partitions
+#   scripts/ceilings.sh redis-script --redis=redis://127.0.0.1:6379 OUT.json  # valkey-benchmark EVALSHA of a rate-limiter script
 #
 # Environment: PAYLOAD_BYTES (default 200, the size of a dashboard score), CHANNELS (15), RECORDS (2000000 for
-# Kafka, 1000000 for Redis). Redis needs valkey-benchmark and valkey-cli (Debian bookworm-backports: valkey-tools);
+# Kafka, 1000000 for Redis). redis-script: ALGORITHM (token_bucket; also gcra, fixed_window, sliding_window_counter),
+# KEYS_PER_CALL (32) random keys of KEYSPACE (10000) per call, CALLS (200000), the rate limiter's default limits; its
+# keys (bp:rl:ceiling:*) are deleted at the end. Redis needs valkey-benchmark and valkey-cli (Debian bookworm-backports: valkey-tools);
 # Kafka's tools are resolved with the Maven wrapper from scripts/kafka-tools/pom.xml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -eq 3 ] || { echo "usage: scripts/ceilings.sh redis|kafka ENDPOINT-FLAG OUT.json" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: scripts/ceilings.sh redis|kafka|redis-script ENDPOINT-FLAG OUT.json" >&2; exit 2; }
 kind=$1 endpoint=$2 out=$3
 PAYLOAD_BYTES=${PAYLOAD_BYTES:-200}
 CHANNELS=${CHANNELS:-15}
@@ -39,6 +42,29 @@ case "$kind" in
     # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
     IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"$(echo "$line" | tr -d '"')"
     write valkey-benchmark standalone "$rps" "$p50" "$p99" "$cmd" ;;
+  redis-script)
+    command -v valkey-benchmark >/dev/null || { echo "ceilings.sh: valkey-benchmark not found (apt-get install -t bookworm-backports valkey-tools)" >&2; exit 1; }
+    hostport=${endpoint#--redis=redis://}; host=${hostport%:*}; port=${hostport##*:}
+    ALGORITHM=${ALGORITHM:-token_bucket} KEYS_PER_CALL=${KEYS_PER_CALL:-32} KEYSPACE=${KEYSPACE:-10000} CALLS=${CALLS:-200000}
+    case "$ALGORITHM" in
+      token_bucket|gcra) limits=(1000 1000) ;;               # refill rate per second, bucket size
+      fixed_window|sliding_window_counter) limits=(1000 1000) ;; # window ms, threshold
+      *) echo "ceilings.sh: no ceiling for algorithm '$ALGORITHM'" >&2; exit 2 ;;
+    esac
+    script=rate-limiter/src/main/resources/dev/backendpatterns/ratelimiter/$ALGORITHM.lua
+    sha=$(valkey-cli -h "$host" -p "$port" script load "$(cat "$script")")
+    keys=() counts=()
+    for _ in $(seq 1 "$KEYS_PER_CALL"); do keys+=("bp:rl:ceiling:__rand_int__"); counts+=(1); done
+    # ARGV: the two limits, an empty clock (the server's TIME), then one request per key
+    line=$(valkey-benchmark -h "$host" -p "$port" -P 32 -c 32 -n "$CALLS" -r "$KEYSPACE" --csv \
+      evalsha "$sha" "$KEYS_PER_CALL" "${keys[@]}" "${limits[@]}" "" "${counts[@]}" | tail -n 1)
+    valkey-cli -h "$host" -p "$port" --scan --pattern 'bp:rl:ceiling:*' | xargs -r -n 1000 valkey-cli -h "$host" -p "$port" unlink > /dev/null
+    IFS=, read -r _ calls _ _ p50 _ p99 _ <<<"$(echo "$line" | tr -d '"')"
+    decisions=$(awk -v c="$calls" -v k="$KEYS_PER_CALL" 'BEGIN { printf "%.0f", c * k }')
+    cmd="valkey-benchmark -P 32 -c 32 -n $CALLS -r $KEYSPACE evalsha <sha of $ALGORITHM.lua> $KEYS_PER_CALL <$KEYS_PER_CALL random keys> ${limits[*]} '' <1 per key>"
+    printf '{"schema_version":2,"pattern":"ceiling","source":"valkey-benchmark","parameters":{"algorithm":"%s (server ceiling, %s keys per call)","keys":%s,"keys_per_call":%s},"backends":[{"kind":"redis","mode":"standalone"}],"throughput_per_s":%s,"script_calls_per_s":%s,"latency_ms":{"p50":%s,"p99":%s},"command":"%s","machine":{"cores":%s}}\n' \
+      "$ALGORITHM" "$KEYS_PER_CALL" "$KEYSPACE" "$KEYS_PER_CALL" "$decisions" "$calls" "$p50" "$p99" "$cmd" "$cores" > "$out"
+    echo "ceiling written to $out: $decisions decisions per second ($calls calls of $KEYS_PER_CALL keys, valkey-benchmark)" ;;
   kafka)
     bootstrap=${endpoint#--kafka=}
     RECORDS=${RECORDS:-2000000}
@@ -62,5 +88,5 @@ case "$kind" in
     p50=$(echo "$line" | sed -E 's/.* ([0-9]+) ms 50th.*/\1/')
     p99=$(echo "$line" | sed -E 's/.* ([0-9]+) ms 99th.*/\1/')
     write ProducerPerformance standalone "$rps" "$p50" "$p99" "$cmd" ;;
-  *) echo "ceilings.sh: unknown kind '$kind' (redis or kafka)" >&2; exit 2 ;;
+  *) echo "ceilings.sh: unknown kind '$kind' (redis, kafka or redis-script)" >&2; exit 2 ;;
 esac

@@ -7,6 +7,8 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ final class LuaRateLimiter implements RateLimiter {
     private static final byte[] ONE = ascii("1");
     /** The most requests one script call decides; a larger batch is split. */
     static final int MAX_BATCH = 512;
+    /** A script's reply per key: admitted, remaining and retry_after_ms, three little-endian 64-bit integers. */
+    static final int REPLY_BYTES_PER_KEY = 24;
     /** Keys per call by default when batching is on. */
     static final int DEFAULT_BATCH_KEYS = 64;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
@@ -262,7 +266,7 @@ final class LuaRateLimiter implements RateLimiter {
             keyBytes[i] = keys.bytes(entries.get(i).key);
         }
         calls.increment();
-        CompletionStage<List<Object>> reply = script.run(connection, ScriptOutputType.MULTI, keyBytes, arguments(entries, now, null));
+        CompletionStage<byte[]> reply = script.run(connection, ScriptOutputType.VALUE, keyBytes, arguments(entries, now, null));
         reply.whenComplete((values, error) -> complete(entries, values, error));
     }
 
@@ -277,7 +281,7 @@ final class LuaRateLimiter implements RateLimiter {
             undeclared[i - 1] = keys.bytes(entries.get(i).key);
         }
         calls.increment();
-        CompletionStage<List<Object>> reply = crossSlotScript.run(connection, ScriptOutputType.MULTI,
+        CompletionStage<byte[]> reply = crossSlotScript.run(connection, ScriptOutputType.VALUE,
                 new byte[][] {keys.bytes(entries.get(0).key)}, arguments(entries, clock, undeclared));
         reply.whenComplete((values, error) -> {
                     if (error != null && refusedCrossSlot(error)) {
@@ -334,26 +338,35 @@ final class LuaRateLimiter implements RateLimiter {
         return args;
     }
 
-    private void complete(List<Entry> entries, List<Object> values, Throwable error) {
+    private void complete(List<Entry> entries, byte[] reply, Throwable error) {
+        Throwable failure = error != null ? error
+                : reply == null || reply.length != REPLY_BYTES_PER_KEY * entries.size()
+                        ? new IllegalStateException("the " + algorithm + " script answered " + (reply == null ? "nothing" : reply.length
+                                + " bytes") + " for " + entries.size() + " keys, not " + REPLY_BYTES_PER_KEY + " bytes per key")
+                        : null;
+        ByteBuffer decisions = failure == null ? ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN) : null;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             for (int j = 0; j < e.size; j++) {
-                if (error != null) {
-                    e.decisions[j].completeExceptionally(error);
+                if (failure != null) {
+                    e.decisions[j].completeExceptionally(failure);
                 } else {
-                    e.decisions[j].complete(decode(values, 3 * i, j));
+                    e.decisions[j].complete(decode(decisions, REPLY_BYTES_PER_KEY * i, j));
                 }
             }
         }
     }
 
-    /** The decision of request {@code j} of the key whose {admitted, remaining, retry_after_ms} start at {@code at}. */
-    static long decode(List<Object> reply, int at, int j) {
-        long admitted = (Long) reply.get(at);
+    /**
+     * The decision of request {@code j} of the key whose admitted, remaining and retry_after_ms (little-endian 64-bit
+     * integers) start at byte {@code at} of the script's reply.
+     */
+    static long decode(ByteBuffer reply, int at, int j) {
+        long admitted = reply.getLong(at);
         if (j < admitted) {
-            return Decision.allow(Math.max(0, (Long) reply.get(at + 1)) + admitted - 1 - j);
+            return Decision.allow(Math.max(0, reply.getLong(at + 8)) + admitted - 1 - j);
         }
-        return Decision.throttle(Math.max(0, (Long) reply.get(at + 2)));
+        return Decision.throttle(Math.max(0, reply.getLong(at + 16)));
     }
 
     /** Script calls made so far, for the report's calls per decision. */
