@@ -3,17 +3,19 @@ package dev.backendpatterns.common.filter;
 /**
  * A cache-line-blocked Bloom filter (after Putze, Sanders and Singler, "Cache-, hash- and space-efficient Bloom
  * filters"): the bits are cut into blocks of 512 bits (8 words, 64 bytes), the upper half of a key's hash picks its
- * block, and all k of its bits lie in that block, in two of its words (picked by the top six bits of the hash times the
- * golden ratio; the two may be the same): about half of them in the first, the rest in the second, at 6-bit positions
- * taken from a second mixing of the hash ({@link KeyHash#mix}). (Taking the words from bits of the hash itself, which
- * also feed the positions, made keys of one word share positions: the false-positive rate rose a quarter above the
+ * block, and all k of its bits lie in that block, in two of its words (the two may be the same): about half of them in
+ * the first, the rest in the second, at 6-bit positions. With at most four bits per key the lower half of the hash,
+ * which the block does not use, has room for all of it: positions from bits 0-23, the two words from bits 24-29, and
+ * no further arithmetic. With more, the words come from the top six bits of the hash times the golden ratio and the
+ * positions from a second mixing of the hash ({@link KeyHash#mix}). (Taking the words from bits of the hash that also
+ * feed the positions made keys of one word share positions: the false-positive rate rose a quarter above the
  * formula's; positions from the hash folded on itself, whose two halves are then equal, left it 8% above at 20 bits
- * per key and k = 10.) A query reads at most two
- * words of one block, one cache line, where a classic filter reads up to k lines; an add writes two words, each with
- * one atomic OR. The first block starts at word 6 of the array, because HotSpot's G1 places a large array 16 bytes past
- * a region boundary, so that blocks then fall on 64-byte lines (the JVM promises no alignment; elsewhere a block may
- * span two lines). The price is a higher false-positive rate than a classic filter of the same size, as blocks and
- * words fill unevenly: {@link #expectedFalsePositiveRate} computes it exactly for this layout.
+ * per key and k = 10.) A query reads two words of one block, one cache line, where a classic filter reads up to k
+ * lines; it loads both before testing either (testing both without a branch measured slower). An add writes two
+ * words, each with one atomic OR. The first block starts at word 6 of the array, because HotSpot's G1 places a large
+ * array 16 bytes past a region boundary, so that blocks then fall on 64-byte lines (the JVM promises no alignment;
+ * elsewhere a block may span two lines). The price is a higher false-positive rate than a classic filter of the same size, as blocks and words fill
+ * unevenly: {@link #expectedFalsePositiveRate} computes it exactly for this layout.
  */
 public final class BlockedBloomFilter implements MembershipFilter {
     private static final int BLOCK_BITS = 512;
@@ -45,8 +47,10 @@ public final class BlockedBloomFilter implements MembershipFilter {
     private final int b2;
     private final int b3;
     private final int b4;
-    /** At most two positions per word (k <= 4): the masks take two shifts each, not five. */
+    /** At most two positions per word (k <= 4): everything comes from the hash's lower half, two shifts per mask. */
     private final boolean narrow;
+    /** All ones, or none when k = 1 and the second word has no position: its mask is then empty. */
+    private final long secondWordUsed;
 
     /** A filter of at least {@code bits} bits (rounded up to whole blocks) setting {@code k} bits per key. */
     public BlockedBloomFilter(long bits, int k) {
@@ -76,6 +80,7 @@ public final class BlockedBloomFilter implements MembershipFilter {
         b3 = second[3];
         b4 = second[4];
         narrow = k <= 4;
+        secondWordUsed = k > 1 ? -1L : 0L;
     }
 
     /** The shifts of positions {@code from .. from + count - 1}, padded to five by repeating the first. */
@@ -94,30 +99,46 @@ public final class BlockedBloomFilter implements MembershipFilter {
 
     private long secondMask(long p) {
         long mask = (1L << (p >>> b0)) | (1L << (p >>> b1));
-        return narrow ? mask : mask | (1L << (p >>> b2)) | (1L << (p >>> b3)) | (1L << (p >>> b4));
+        return (narrow ? mask : mask | (1L << (p >>> b2)) | (1L << (p >>> b3)) | (1L << (p >>> b4))) & secondWordUsed;
+    }
+
+    /** The key's positions: the hash itself when they fit in its lower half, else a second mixing of it. */
+    private long positions(long hash) {
+        return narrow ? hash : KeyHash.mix(hash);
+    }
+
+    /** The word of its block the key's first positions go in (0-7). */
+    private int firstWord(long hash) {
+        return narrow ? (int) (hash >>> 24) & 7 : (int) ((hash * GOLDEN) >>> 61);
+    }
+
+    /** The word of its block the key's other positions go in (0-7); may be the first. */
+    private int secondWord(long hash) {
+        return narrow ? (int) (hash >>> 27) & 7 : (int) ((hash * GOLDEN) >>> 58) & 7;
+    }
+
+    private int block(long hash) {
+        return FIRST_BLOCK + BitWords.reduce((int) (hash >>> 32), blocks) * WORDS_PER_BLOCK;
     }
 
     @Override
     public void add(long hash) {
-        int base = FIRST_BLOCK + BitWords.reduce((int) (hash >>> 32), blocks) * WORDS_PER_BLOCK;
-        long choice = hash * GOLDEN;
-        long positions = KeyHash.mix(hash);
-        BitWords.set(words, base + (int) (choice >>> 61), firstMask(positions));
-        BitWords.set(words, base + (int) ((choice >>> 58) & 7), secondMask(positions));
+        int base = block(hash);
+        long p = positions(hash);
+        BitWords.set(words, base + firstWord(hash), firstMask(p));
+        BitWords.set(words, base + secondWord(hash), secondMask(p));
     }
 
     @Override
     public boolean mightContain(long hash) {
         long[] w = words;
-        int base = FIRST_BLOCK + BitWords.reduce((int) (hash >>> 32), blocks) * WORDS_PER_BLOCK;
-        long choice = hash * GOLDEN;
-        long positions = KeyHash.mix(hash);
-        long first = firstMask(positions);
-        if ((w[base + (int) (choice >>> 61)] & first) != first) {
-            return false;
-        }
-        long second = secondMask(positions);
-        return (w[base + (int) ((choice >>> 58) & 7)] & second) == second;
+        int base = block(hash);
+        long p = positions(hash);
+        long a = w[base + firstWord(hash)];
+        long b = w[base + secondWord(hash)];
+        long first = firstMask(p);
+        long second = secondMask(p);
+        return (a & first) == first && (b & second) == second;
     }
 
     @Override
