@@ -16,6 +16,8 @@ import dev.backendpatterns.common.redis.RedisBinary;
 import dev.backendpatterns.common.redis.RedisTarget;
 import dev.backendpatterns.common.testing.Servers;
 import dev.backendpatterns.streams.StreamsRuns;
+import dev.backendpatterns.streams.leaky.DrainQueue.Taken;
+import dev.backendpatterns.streams.leaky.DrainQueue.Verdict;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +208,41 @@ class LeakyBucketIT {
             assertEquals(1, tracker.report().malformed());
             queue.close();
             queue.delete();
+        }
+    }
+
+    @Test
+    void onKafkaNoCommitPassesARecordWhoseRepublishIsUnconfirmed() throws Exception {
+        String run = "republish" + System.nanoTime();
+        String topic = "bp-lb-" + run;
+        try (KafkaTarget target = KafkaTarget.of(kafka.bootstrapServers(), Duration.ofSeconds(10));
+                Admin admin = target.admin()) {
+            List<String> taken = new ArrayList<>();
+            try (KafkaDrainQueue queue = new KafkaDrainQueue(target, run, 1, 1, 100, Duration.ofMillis(200), Duration.ofSeconds(10))) {
+                queue.awaitAssignment(Duration.ofSeconds(60));
+                queue.publishRaw("first".getBytes(StandardCharsets.US_ASCII));
+                queue.publishRaw("second".getBytes(StandardCharsets.US_ASCII));
+                // without its retry topic (and with topics not created on demand) the republish of a nack never completes
+                admin.deleteTopics(List.of(topic + "-retry")).all().get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < 200 && taken.size() < 2; i++) {
+                    Verdict verdict = taken.isEmpty() ? Verdict.NACK : Verdict.ACK;
+                    Taken t = queue.take(0, false, d -> verdict).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    if (t != null) {
+                        taken.add(t.delivery().id());
+                    }
+                }
+                for (int i = 0; i < 10; i++) { // more takes, more than 10 ms apart: each commits what is due
+                    queue.take(0, false, d -> Verdict.ACK).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+            } // a normal close: it commits what was processed, once it waited a bounded time for the republish
+            assertEquals(List.of(topic + "/0@0", topic + "/0@1"), taken, "the first left unacknowledged, the second processed");
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(topic).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+            assertTrue(committed == null || committed.offset() == 0,
+                    "the record whose republish never completed is not skipped: the next owner starts at it, not after the second: "
+                            + committed);
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         }
     }
 }
