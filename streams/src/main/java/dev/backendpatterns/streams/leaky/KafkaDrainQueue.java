@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -46,6 +47,8 @@ final class KafkaDrainQueue implements DrainQueue {
     private static final Duration COMMIT_WAIT = Duration.ofSeconds(3);
     /** How often a consumer commits what it processed: the most a crash makes it take again, in time. */
     static final Duration COMMIT_EVERY = Duration.ofMillis(10);
+    /** The shortest time a publish or a republish waits for the broker's confirmation before it fails. */
+    private static final Duration MIN_DELIVERY = Duration.ofSeconds(10);
     /** The records one poll hands a consumer, taken one per take. */
     private static final int BATCH = 100;
     /** The longest a consumer working through a batch goes without polling. */
@@ -74,7 +77,12 @@ final class KafkaDrainQueue implements DrainQueue {
         short replication = (short) Math.min(3, target.describe().nodes());
         target.createTopic(topic, partitions, replication, Map.of());
         target.createTopic(retryTopic, partitions, replication, Map.of());
-        this.producer = target.dispatcherProducer(inFlight, MessageStamp.BYTES, List.of(topic, retryTopic), Map.of());
+        // a republish unconfirmed for long holds back its partition's commits: it fails after the longer of the consumer
+        // timeout and MIN_DELIVERY (and a publish as well), and its record is taken again
+        long delivery = Math.max(consumerTimeout.toMillis(), MIN_DELIVERY.toMillis());
+        this.producer = target.dispatcherProducer(inFlight, MessageStamp.BYTES, List.of(topic, retryTopic), Map.of(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) delivery / 2));
         this.workers = new Worker[consumers];
         for (int i = 0; i < consumers; i++) {
             workers[i] = new Worker(i, run);

@@ -245,4 +245,31 @@ class LeakyBucketIT {
             admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void onKafkaARecordWhoseRepublishFailsIsTakenAgain() throws Exception {
+        String run = "republish-fails" + System.nanoTime();
+        String topic = "bp-lb-" + run;
+        try (KafkaTarget target = KafkaTarget.of(kafka.bootstrapServers(), Duration.ofSeconds(10));
+                Admin admin = target.admin();
+                KafkaDrainQueue queue = new KafkaDrainQueue(target, run, 1, 1, 100, Duration.ofMillis(200), Duration.ofSeconds(2))) {
+            queue.awaitAssignment(Duration.ofSeconds(60));
+            queue.publishRaw("first".getBytes(StandardCharsets.US_ASCII));
+            admin.deleteTopics(List.of(topic + "-retry")).all().get(30, TimeUnit.SECONDS);
+            List<String> taken = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // the first take leaves it unacknowledged; its republish fails after 10 s (the shortest delivery timeout)
+            while (taken.size() < 2 && System.nanoTime() < deadline) {
+                Verdict verdict = taken.isEmpty() ? Verdict.NACK : Verdict.ACK;
+                Taken t = queue.take(0, false, d -> verdict).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                if (t != null) {
+                    taken.add(t.delivery().id());
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            assertEquals(List.of(topic + "/0@0", topic + "/0@0"), taken, "its republish failed, so the record was taken again");
+            assertEquals(1L, queue.failures().get("republishes_failed"), "and the failure counted: " + queue.failures());
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
 }
