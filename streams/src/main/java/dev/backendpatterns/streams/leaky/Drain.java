@@ -343,14 +343,20 @@ final class Drain implements Schedule, Operation {
         return (int) rate(0, 0).get("most_taken_in_window") > allowedInWindow();
     }
 
-    /** The crash's figures, or null without one. */
+    /** The crash's figures ({@code happened} false when it was due but never came), or null when none was asked for. */
     Map<String, Object> crash() {
-        Held h = held;
-        if (h == null) {
+        if (crashAtNanos < 0) {
             return null;
         }
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("consumer", 0);
+        Held h = held;
+        c.put("happened", h != null);
+        if (h == null) {
+            c.put("why_not", firstTookAny ? "the drain ended before the crash time"
+                    : "consumer 0 took no entry before the drain ended (it may still have been joining its group)");
+            return c;
+        }
         c.put("at_s", round((crashNanos - startNanos) / 1e9));
         c.put("held_entries", h.ids().size());
         c.put("held_shards", h.shards().size());

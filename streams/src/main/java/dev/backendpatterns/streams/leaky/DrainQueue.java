@@ -1,5 +1,6 @@
 package dev.backendpatterns.streams.leaky;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +42,16 @@ interface DrainQueue extends AutoCloseable {
 
     /** How an unacknowledged entry comes back, in one line. */
     String redelivery();
+
+    /**
+     * Waits until every consumer can take (a Kafka group has given out its partitions), at most {@code limit}; the
+     * burst and the drain come after, so no consumer is still joining while the others drain. Nothing to wait for by
+     * default.
+     *
+     * @throws IllegalStateException when the consumers are not ready within {@code limit}
+     */
+    default void awaitConsumers(Duration limit) {
+    }
 
     /** Failures the queue recovered from without losing an entry (a commit or a republish to retry), by name. */
     default Map<String, Long> failures() {

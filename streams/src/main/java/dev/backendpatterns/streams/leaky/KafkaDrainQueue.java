@@ -92,8 +92,9 @@ final class KafkaDrainQueue implements DrainQueue {
         }
     }
 
-    /** Waits until the group has given out every partition of both topics; the drain starts after. */
-    void awaitAssignment(Duration limit) {
+    /** Waits until the group has given out every partition of both topics. */
+    @Override
+    public void awaitConsumers(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (assigned.get() < 2 * partitions) {
             if (System.nanoTime() > deadline) {

@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
                     + "entries, the drain rate against the configured one, and the backlog over time.",
             "Without an endpoint it starts an embedded Redis (a Redis Cluster with --cluster) or Kafka (3 nodes with --cluster)."})
 public final class LeakyBucketCommand implements Callable<Integer> {
+    /** The most a Kafka group may take to give every consumer its share before the burst. */
+    private static final Duration CONSUMERS_READY = Duration.ofSeconds(60);
 
     @Option(names = "--broker", paramLabel = "redis|kafka", converter = BrokerKind.Converter.class,
             description = "Redis Streams (default) or Kafka (default: redis, or kafka when --kafka is given).")
@@ -168,18 +170,15 @@ public final class LeakyBucketCommand implements Callable<Integer> {
             } else {
                 KafkaTarget target = context.use(KafkaTarget.open(kafka, servers, System.err));
                 Duration pollLimit = Duration.ofMillis(Math.max(1, Math.min(200, intervalMs / 2)));
-                if (shareGroup) {
-                    drainQueue = new ShareDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, lockDuration);
-                } else {
-                    KafkaDrainQueue q = new KafkaDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, consumerTimeout);
-                    drainQueue = q;
-                    try {
-                        q.awaitAssignment(Duration.ofSeconds(60));
-                    } catch (RuntimeException e) {
-                        q.close();
-                        q.delete();
-                        throw e;
-                    }
+                drainQueue = shareGroup
+                        ? new ShareDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, lockDuration)
+                        : new KafkaDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, consumerTimeout);
+                try {
+                    drainQueue.awaitConsumers(CONSUMERS_READY);
+                } catch (RuntimeException e) {
+                    drainQueue.close();
+                    drainQueue.delete();
+                    throw e;
                 }
             }
             try (DrainQueue queue = drainQueue) {
@@ -263,6 +262,9 @@ public final class LeakyBucketCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         if (lost > 0 && maxLength == 0) {
             problems.add(lost + " acknowledged entries were lost without eviction");
+        }
+        if (crash != null && crash.get("happened") == Boolean.FALSE) {
+            problems.add("--crash-consumer-after was given but no consumer crashed: " + crash.get("why_not"));
         }
         if (drain.rateExceeded()) {
             problems.add("the drain took more entries in a window than the rate allows: " + drain.rate(0, 0));

@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +33,9 @@ import org.apache.kafka.common.config.ConfigResource;
  * {@code bp-lb-<run>}, each acquiring one record per take ({@code share.acquire.mode=record_limit},
  * {@code max.poll.records=1}) and acknowledging it explicitly: ACCEPT when processed, RELEASE when not, after which the
  * broker delivers it again with its delivery count raised. A crashed consumer holds its acquired record until the
- * acquisition lock ({@code share.record.lock.duration.ms}, set on the group) runs out.
+ * acquisition lock ({@code share.record.lock.duration.ms}, set on the group) runs out. The consumers join before the
+ * burst (a share consumer joins on its first poll, and a member that joins after the others may wait a heartbeat
+ * interval, 5 s by default, for its assignment), so none is still joining while the others drain.
  */
 final class ShareDrainQueue implements DrainQueue {
     private static final Duration ANSWER = Duration.ofSeconds(30);
@@ -43,6 +48,8 @@ final class ShareDrainQueue implements DrainQueue {
     private final Duration lock;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Worker[] workers;
+    /** Until every member has its assignment, idle consumers poll to join (the topic is empty then: the burst is after). */
+    private volatile boolean joining = true;
 
     ShareDrainQueue(KafkaTarget target, String run, int consumers, int partitions, int inFlight, Duration pollLimit, Duration lock) {
         this.target = target;
@@ -75,6 +82,38 @@ final class ShareDrainQueue implements DrainQueue {
             throw new IllegalStateException("cannot configure share group " + group + " (a Kafka 4.2 or newer with share groups "
                     + "on is needed; the lock must lie within the broker's group.share.min/max.record.lock.duration.ms): "
                     + cause.getMessage(), e);
+        }
+    }
+
+    /** Waits until the group has every consumer as a member holding its assignment, reconciled to the group's epoch. */
+    @Override
+    public void awaitConsumers(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String state = "not described yet";
+        try (Admin admin = target.admin()) {
+            while (true) {
+                try {
+                    ShareGroupDescription d = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
+                            .get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+                    long ready = d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()
+                            && m.memberEpoch() == d.targetAssignmentEpoch()).count();
+                    if (ready >= workers.length) {
+                        joining = false;
+                        return;
+                    }
+                    state = d.members().size() + " members, " + ready + " holding their assignment";
+                } catch (ExecutionException | TimeoutException e) {
+                    state = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the share group " + group + " did not give its " + workers.length
+                            + " consumers their assignment within " + limit.toSeconds() + " s: " + state);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -148,9 +187,16 @@ final class ShareDrainQueue implements DrainQueue {
             consumer.subscribe(List.of(topic));
         }
 
-        /** Nothing: a share consumer's heartbeats run on their own, and a poll would acquire records. */
+        /**
+         * A poll while the group forms (a share consumer joins on its first poll; the topic is empty then, and a record
+         * it would acquire is kept for the next take), then nothing: heartbeats run on their own, and a poll would
+         * acquire records.
+         */
         @Override
         void idle() {
+            if (joining) {
+                consumer.poll(Duration.ofMillis(20)).forEach(acquired::add);
+            }
         }
 
         /** The next acquired record: one left from the last poll, or a new poll (only once all were acknowledged). */

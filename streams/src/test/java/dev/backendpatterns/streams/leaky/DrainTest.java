@@ -101,6 +101,27 @@ class DrainTest {
         }
     }
 
+    @Test
+    void aCrashAskedForIsReportedWhetherOrNotItCame() {
+        for (boolean starved : new boolean[] {true, false}) {
+            int entries = 100;
+            try (SlowQueue queue = new SlowQueue(0, starved)) {
+                DeliveryTracker tracker = new DeliveryTracker(1, false);
+                LoadRunner runner = new LoadRunner(Duration.ofSeconds(5));
+                assertEquals(entries, runner.run(new Publish(queue, tracker), LoadPlan.ofRequests(entries, 64)).sent());
+                Drain drain = new Drain(queue, tracker, entries, 2, INTERVAL_NANOS, 0, 0, true);
+                runner.run(drain, drain, new LoadPlan(0, Duration.ofSeconds(30), 4, 0, Warmup.NONE).withSchedule(drain));
+
+                assertEquals(entries, tracker.report().delivered(), "every entry processed");
+                Map<String, Object> crash = drain.crash();
+                assertEquals(!starved, crash.get("happened"), "consumer 0 " + (starved ? "never took an entry" : "took one") + ": " + crash);
+                if (starved) {
+                    assertTrue(String.valueOf(crash.get("why_not")).contains("took no entry"), "and why: " + crash);
+                }
+            }
+        }
+    }
+
     /** Entries in a deque; a take answers after 0 to {@code maxDelayIntervals} intervals; a nacked entry goes to the back, as a redelivery. */
     private static final class SlowQueue implements DrainQueue {
         private final ConcurrentLinkedDeque<byte[]> entries = new ConcurrentLinkedDeque<>();
@@ -108,9 +129,16 @@ class DrainTest {
         private final AtomicLong ids = new AtomicLong();
         final AtomicLong takes = new AtomicLong();
         private final int maxDelayIntervals;
+        private final boolean starveConsumerZero;
 
         SlowQueue(int maxDelayIntervals) {
+            this(maxDelayIntervals, false);
+        }
+
+        /** {@code starveConsumerZero}: consumer 0 never gets an entry, as one still joining its group. */
+        SlowQueue(int maxDelayIntervals, boolean starveConsumerZero) {
             this.maxDelayIntervals = maxDelayIntervals;
+            this.starveConsumerZero = starveConsumerZero;
         }
 
         @Override
@@ -128,7 +156,7 @@ class DrainTest {
             CompletableFuture<Taken> result = new CompletableFuture<>();
             long delay = maxDelayIntervals == 0 ? 0 : ThreadLocalRandom.current().nextLong(maxDelayIntervals * INTERVAL_NANOS);
             clock.schedule(() -> {
-                byte[] payload = entries.poll();
+                byte[] payload = starveConsumerZero && consumer == 0 ? null : entries.poll();
                 if (payload == null) {
                     result.complete(null);
                     return;

@@ -195,7 +195,7 @@ class LeakyBucketIT {
         try (KafkaTarget target = KafkaTarget.of(kafka.bootstrapServers(), Duration.ofSeconds(10));
                 KafkaDrainQueue queue = new KafkaDrainQueue(target, "malformed" + System.nanoTime(), 1, 1, 100, Duration.ofMillis(200),
                         Duration.ofSeconds(10))) {
-            queue.awaitAssignment(Duration.ofSeconds(60));
+            queue.awaitConsumers(Duration.ofSeconds(60));
             queue.publishRaw("not a stamp".getBytes(StandardCharsets.US_ASCII));
             DeliveryTracker tracker = new DeliveryTracker(1, false);
             Drain drain = new Drain(queue, tracker, 0, 1, TimeUnit.MILLISECONDS.toNanos(1), 0, -1, false);
@@ -219,7 +219,7 @@ class LeakyBucketIT {
                 Admin admin = target.admin()) {
             List<String> taken = new ArrayList<>();
             try (KafkaDrainQueue queue = new KafkaDrainQueue(target, run, 1, 1, 100, Duration.ofMillis(200), Duration.ofSeconds(10))) {
-                queue.awaitAssignment(Duration.ofSeconds(60));
+                queue.awaitConsumers(Duration.ofSeconds(60));
                 queue.publishRaw("first".getBytes(StandardCharsets.US_ASCII));
                 queue.publishRaw("second".getBytes(StandardCharsets.US_ASCII));
                 // without its retry topic (and with topics not created on demand) the republish of a nack never completes
@@ -253,7 +253,7 @@ class LeakyBucketIT {
         try (KafkaTarget target = KafkaTarget.of(kafka.bootstrapServers(), Duration.ofSeconds(10));
                 Admin admin = target.admin();
                 KafkaDrainQueue queue = new KafkaDrainQueue(target, run, 1, 1, 100, Duration.ofMillis(200), Duration.ofSeconds(2))) {
-            queue.awaitAssignment(Duration.ofSeconds(60));
+            queue.awaitConsumers(Duration.ofSeconds(60));
             queue.publishRaw("first".getBytes(StandardCharsets.US_ASCII));
             admin.deleteTopics(List.of(topic + "-retry")).all().get(30, TimeUnit.SECONDS);
             List<String> taken = new ArrayList<>();
