@@ -5,6 +5,7 @@ import dev.backendpatterns.streams.leaky.DrainQueue.Held;
 import dev.backendpatterns.streams.leaky.DrainQueue.Taken;
 import dev.backendpatterns.streams.leaky.DrainQueue.Verdict;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,11 @@ abstract class ConsumerThread implements Runnable {
     /** Gets one record to hold without ever answering for it, or null. */
     abstract Delivery holdOne();
 
+    /** What the consumer took from the broker and has not answered for, beyond the record a crash holds; none by default. */
+    Set<String> unacknowledged() {
+        return Set.of();
+    }
+
     /** The shards (partitions) the consumer owns now, for what a crash holds. */
     abstract Set<Integer> ownedShards();
 
@@ -117,7 +123,11 @@ abstract class ConsumerThread implements Runnable {
         for (long end = System.nanoTime() + CRASH_WAIT.toNanos(); inProcess == null && System.nanoTime() < end; ) {
             inProcess = holdOne();
         }
-        held = new Held(inProcess == null ? Set.of() : Set.of(inProcess.id()), ownedShards(), inProcess);
+        Set<String> ids = new HashSet<>(unacknowledged());
+        if (inProcess != null) {
+            ids.add(inProcess.id());
+        }
+        held = new Held(ids, ownedShards(), inProcess);
         crashed = true;
         return null;
     }

@@ -171,7 +171,8 @@ public final class LeakyBucketCommand implements Callable<Integer> {
                 KafkaTarget target = context.use(KafkaTarget.open(kafka, servers, System.err));
                 Duration pollLimit = Duration.ofMillis(Math.max(1, Math.min(200, intervalMs / 2)));
                 drainQueue = shareGroup
-                        ? new ShareDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, lockDuration)
+                        ? new ShareDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit,
+                                Duration.ofMillis(intervalMs), lockDuration)
                         : new KafkaDrainQueue(target, run, subscribers, kafkaPartitions, inFlight, pollLimit, consumerTimeout);
                 try {
                     drainQueue.awaitConsumers(CONSUMERS_READY);

@@ -4,14 +4,15 @@ import dev.backendpatterns.common.kafka.KafkaTarget;
 import dev.backendpatterns.common.messaging.MessageStamp;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,18 +25,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * The leaky bucket on a Kafka share group (KIP-932, Kafka 4.2+): the consumers share every partition of
- * {@code bp-lb-<run>}, each acquiring one record per take ({@code share.acquire.mode=record_limit},
- * {@code max.poll.records=1}) and acknowledging it explicitly: ACCEPT when processed, RELEASE when not, after which the
- * broker delivers it again with its delivery count raised. A crashed consumer holds its acquired record until the
- * acquisition lock ({@code share.record.lock.duration.ms}, set on the group) runs out. The consumers join before the
- * burst (a share consumer joins on its first poll, and a member that joins after the others may wait a heartbeat
- * interval, 5 s by default, for its assignment), so none is still joining while the others drain.
+ * {@code bp-lb-<run>}. Each poll acquires a batch ({@code share.acquire.mode=record_limit}, {@code max.poll.records}
+ * the batch: at most 100, and no more than a quarter of the lock's worth of ticks, so a batch is done long before its
+ * lock runs out), and each take processes one record of it and acknowledges it explicitly and asynchronously: ACCEPT
+ * when processed, RELEASE when not, after which the broker delivers it again with its delivery count raised. An
+ * acknowledgement that fails (its lock ran out first) is counted and leaves the record to be delivered again: at least
+ * once. A crashed consumer holds what it acquired and had not acknowledged until the acquisition lock
+ * ({@code share.record.lock.duration.ms}, set on the group) runs out. The consumers join before the burst (a share
+ * consumer joins on its first poll, and a member that joins after the others may wait a heartbeat interval, 5 s by
+ * default, for its assignment), so none is still joining while the others drain.
  */
 final class ShareDrainQueue implements DrainQueue {
     private static final Duration ANSWER = Duration.ofSeconds(30);
@@ -46,18 +48,27 @@ final class ShareDrainQueue implements DrainQueue {
     private final int partitions;
     private final Duration pollLimit;
     private final Duration lock;
+    private final int batch;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Worker[] workers;
+    private final AtomicLong acknowledgementsFailed = new AtomicLong();
     /** Until every member has its assignment, idle consumers poll to join (the topic is empty then: the burst is after). */
     private volatile boolean joining = true;
 
-    ShareDrainQueue(KafkaTarget target, String run, int consumers, int partitions, int inFlight, Duration pollLimit, Duration lock) {
+    /** The records a poll acquires: at most 100, and at most a quarter of the lock's worth of one consumer's ticks. */
+    static int batchFor(Duration interval, Duration lock) {
+        return (int) Math.max(1, Math.min(100, lock.toMillis() / (4 * Math.max(1, interval.toMillis()))));
+    }
+
+    ShareDrainQueue(KafkaTarget target, String run, int consumers, int partitions, int inFlight, Duration pollLimit,
+            Duration interval, Duration lock) {
         this.target = target;
         this.topic = "bp-lb-" + run;
         this.group = "bp-lb-" + run + "-share";
         this.partitions = partitions;
         this.pollLimit = pollLimit;
         this.lock = lock;
+        this.batch = batchFor(interval, lock);
         short replication = (short) Math.min(3, target.describe().nodes());
         target.createTopic(topic, partitions, replication, Map.of());
         configureGroup();
@@ -149,8 +160,13 @@ final class ShareDrainQueue implements DrainQueue {
 
     @Override
     public String redelivery() {
-        return "share group: a record released is delivered again with its delivery count raised; a crashed consumer's "
+        return "share group, " + batch + " records acquired per poll: a record released is delivered again with its delivery count raised; a crashed consumer's "
                 + "record after the acquisition lock, share.record.lock.duration.ms = " + lock.toMillis() + " ms";
+    }
+
+    @Override
+    public Map<String, Long> failures() {
+        return Map.of("acknowledgements_failed", acknowledgementsFailed.get());
     }
 
     @Override
@@ -178,8 +194,14 @@ final class ShareDrainQueue implements DrainQueue {
 
         Worker(int index) {
             super(index, "leaky-share-consumer");
-            this.consumer = target.shareConsumer(group, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+            this.consumer = target.shareConsumer(group, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch,
                     ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + index));
+            // an acknowledgement that fails (its lock ran out first) leaves the record to be delivered again: at least once
+            consumer.setAcknowledgementCommitCallback((offsets, error) -> {
+                if (error != null) {
+                    acknowledgementsFailed.addAndGet(offsets.values().stream().mapToLong(Set::size).sum());
+                }
+            });
         }
 
         @Override
@@ -222,11 +244,8 @@ final class ShareDrainQueue implements DrainQueue {
             Delivery d = delivery(record);
             Verdict v = verdict.apply(d);
             consumer.acknowledge(record, v == Verdict.NACK ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
-            Map<TopicIdPartition, Optional<KafkaException>> results = consumer.commitSync(ANSWER);
-            for (Optional<KafkaException> error : results.values()) {
-                if (error.isPresent()) {
-                    throw new IllegalStateException("acknowledgement failed: " + error.get().getMessage(), error.get());
-                }
+            if (acquired.isEmpty()) {
+                consumer.commitAsync(); // the batch's acknowledgements in one request
             }
             return new Taken(d, v);
         }
@@ -236,6 +255,14 @@ final class ShareDrainQueue implements DrainQueue {
         Delivery holdOne() {
             ConsumerRecord<byte[], byte[]> record = next();
             return record == null ? null : delivery(record);
+        }
+
+        /** The rest of the batch: acquired, never to be acknowledged. */
+        @Override
+        Set<String> unacknowledged() {
+            Set<String> ids = new HashSet<>();
+            acquired.forEach(r -> ids.add(delivery(r).id()));
+            return ids;
         }
 
         /** None: the members of a share group share the partitions. */
