@@ -74,7 +74,10 @@ abstract class ConsumerThread implements Runnable {
     /** Gets one record to hold without ever answering for it, or null. */
     abstract Delivery holdOne();
 
-    /** What the consumer took from the broker and has not answered for, beyond the record a crash holds; none by default. */
+    /**
+     * What the consumer took from the broker and the broker has not heard back about (taken but not committed, or not
+     * taken yet), beyond the record a crash holds; none by default.
+     */
     Set<String> unacknowledged() {
         return Set.of();
     }

@@ -4,6 +4,7 @@ import dev.backendpatterns.common.kafka.KafkaTarget;
 import dev.backendpatterns.common.messaging.MessageStamp;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,12 @@ import org.apache.kafka.common.config.ConfigResource;
  * The leaky bucket on a Kafka share group (KIP-932, Kafka 4.2+): the consumers share every partition of
  * {@code bp-lb-<run>}. Each poll acquires a batch ({@code share.acquire.mode=record_limit}, {@code max.poll.records}
  * the batch: at most 100, and no more than a quarter of the lock's worth of ticks, so a batch is done long before its
- * lock runs out), and each take processes one record of it and acknowledges it explicitly and asynchronously: ACCEPT
- * when processed, RELEASE when not, after which the broker delivers it again with its delivery count raised. An
- * acknowledgement that fails (its lock ran out first) is counted and leaves the record to be delivered again: at least
- * once. A crashed consumer holds what it acquired and had not acknowledged until the acquisition lock
- * ({@code share.record.lock.duration.ms}, set on the group) runs out. The consumers join before the burst (a share
+ * lock runs out), and each take processes one record of it and acknowledges it explicitly: ACCEPT when processed,
+ * RELEASE when not, after which the broker delivers it again with its delivery count raised. The batch's
+ * acknowledgements go to the broker in one asynchronous commit once its last record is taken; one that fails (its lock
+ * ran out first) is counted and leaves the record to be delivered again: at least once. A crashed consumer holds the
+ * batch it had not committed until the acquisition lock ({@code share.record.lock.duration.ms}, set on the group)
+ * runs out. The consumers join before the burst (a share
  * consumer joins on its first poll, and a member that joins after the others may wait a heartbeat interval, 5 s by
  * default, for its assignment), so none is still joining while the others drain.
  */
@@ -160,8 +162,9 @@ final class ShareDrainQueue implements DrainQueue {
 
     @Override
     public String redelivery() {
-        return "share group, " + batch + " records acquired per poll: a record released is delivered again with its delivery count raised; a crashed consumer's "
-                + "record after the acquisition lock, share.record.lock.duration.ms = " + lock.toMillis() + " ms";
+        return "share group, " + batch + " records acquired per poll: a record released is delivered again with its "
+                + "delivery count raised; a crashed consumer's uncommitted batch after the acquisition lock, "
+                + "share.record.lock.duration.ms = " + lock.toMillis() + " ms";
     }
 
     @Override
@@ -191,6 +194,8 @@ final class ShareDrainQueue implements DrainQueue {
     private final class Worker extends ConsumerThread {
         private final KafkaShareConsumer<byte[], byte[]> consumer;
         private final ArrayDeque<ConsumerRecord<byte[], byte[]>> acquired = new ArrayDeque<>();
+        /** The batch's records acknowledged since the last commit: the broker has not heard of them yet. */
+        private final List<String> uncommitted = new ArrayList<>();
 
         Worker(int index) {
             super(index, "leaky-share-consumer");
@@ -216,7 +221,7 @@ final class ShareDrainQueue implements DrainQueue {
          */
         @Override
         void idle() {
-            if (joining) {
+            if (joining && acquired.isEmpty()) {
                 consumer.poll(Duration.ofMillis(20)).forEach(acquired::add);
             }
         }
@@ -231,8 +236,11 @@ final class ShareDrainQueue implements DrainQueue {
 
         private Delivery delivery(ConsumerRecord<byte[], byte[]> record) {
             int count = record.deliveryCount().map(Short::intValue).orElse(1);
-            return new Delivery(index, record.partition(), record.topic() + "/" + record.partition() + "@" + record.offset(),
-                    record.value(), count > 1);
+            return new Delivery(index, record.partition(), idOf(record), record.value(), count > 1);
+        }
+
+        private static String idOf(ConsumerRecord<byte[], byte[]> record) {
+            return record.topic() + "/" + record.partition() + "@" + record.offset();
         }
 
         @Override
@@ -244,8 +252,10 @@ final class ShareDrainQueue implements DrainQueue {
             Delivery d = delivery(record);
             Verdict v = verdict.apply(d);
             consumer.acknowledge(record, v == Verdict.NACK ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+            uncommitted.add(d.id());
             if (acquired.isEmpty()) {
                 consumer.commitAsync(); // the batch's acknowledgements in one request
+                uncommitted.clear();
             }
             return new Taken(d, v);
         }
@@ -257,11 +267,11 @@ final class ShareDrainQueue implements DrainQueue {
             return record == null ? null : delivery(record);
         }
 
-        /** The rest of the batch: acquired, never to be acknowledged. */
+        /** The batch: acknowledged but not committed, or not taken yet; the broker hears of none of it. */
         @Override
         Set<String> unacknowledged() {
-            Set<String> ids = new HashSet<>();
-            acquired.forEach(r -> ids.add(delivery(r).id()));
+            Set<String> ids = new HashSet<>(uncommitted);
+            acquired.forEach(r -> ids.add(idOf(r)));
             return ids;
         }
 
