@@ -95,6 +95,35 @@ class LoadRunnerTest {
     }
 
     @Test
+    void onlyTheDispatcherInsideAPhaseIsMarkedAsDispatching() throws Exception {
+        // a client may skip its own per-call timer for what the dispatcher starts (the runner bounds it), never for a
+        // call made before or after the run, nor from a completion's thread
+        AtomicInteger inStart = new AtomicInteger();
+        AtomicInteger elsewhere = new AtomicInteger();
+        Operation op = index -> {
+            if (LoadRunner.dispatching()) {
+                inStart.incrementAndGet();
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                if (LoadRunner.dispatching()) {
+                    elsewhere.incrementAndGet();
+                }
+                return "ok";
+            });
+        };
+        assertFalse(LoadRunner.dispatching());
+        Measurement m = new LoadRunner(Duration.ofSeconds(5)).run(op, LoadPlan.ofRequests(200, 8).withWarmup(Warmup.ofRequests(20)));
+        assertEquals(200, m.outcome("ok"));
+        assertEquals(220, inStart.get(), "every start, warm-up included, runs on a dispatching thread");
+        assertEquals(0, elsewhere.get(), "no other thread is marked");
+        assertFalse(LoadRunner.dispatching(), "the mark is gone once the run ended");
+        Thread other = new Thread(() -> new LoadRunner(Duration.ofSeconds(5)).run(i -> Operation.local("x"), LoadPlan.ofRequests(10, 1)));
+        other.start();
+        other.join();
+        assertFalse(LoadRunner.dispatching(), "another thread's run does not mark this one");
+    }
+
+    @Test
     void aDurationRunEndsWithinItsDurationPlusTheTimeoutWhateverTheOperationDoes() {
         Operation silent = index -> new CompletableFuture<>();
         long start = System.nanoTime();

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backendpatterns.common.cli.RedisEndpointOptions;
 import dev.backendpatterns.common.cli.ServerOptions;
+import dev.backendpatterns.common.load.LoadPlan;
+import dev.backendpatterns.common.load.LoadRunner;
+import dev.backendpatterns.common.load.Measurement;
+import dev.backendpatterns.common.load.Operation;
 import dev.backendpatterns.common.report.BackendInfo;
 import io.lettuce.core.ScriptOutputType;
 import java.io.PrintStream;
@@ -58,6 +62,36 @@ class EmbeddedRedisIT {
                 byte[] again = secondCall.get(5, TimeUnit.SECONDS);
                 assertEquals("bp:test:{a}", new String(again, StandardCharsets.UTF_8), "NOSCRIPT falls back to EVAL");
             }
+        }
+    }
+
+    @Test
+    void aCommandOutsideARunTimesOutInLettuceAndARunsRequestIsBoundedByTheRunner() throws Exception {
+        // CLIENT PAUSE ALL: the server takes no command for 9 s. The runner's requests get no Lettuce timer (the runner
+        // gives them up itself, as timeouts, after 2 s plus its margin; with Lettuce's timer they would fail first, at
+        // 2 s, as errors); a command sent outside a run still fails by Lettuce's timeout
+        try (RedisTarget target = RedisTarget.open(new RedisEndpointOptions(), ServerOptions.single(), QUIET)) {
+            RedisConnection admin = target.connect();
+            RedisConnection c = target.connect().batchWrites();
+            byte[] key = "bp:test:pause".getBytes(StandardCharsets.UTF_8);
+            admin.await(admin.async().clientPause(9_000));
+            List<java.util.concurrent.CompletableFuture<byte[]>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Operation get = index -> {
+                var f = c.async().get(key).toCompletableFuture();
+                started.add(f);
+                return f.thenApply(v -> "answered");
+            };
+            Measurement m = new LoadRunner(target.timeout()).run(get, LoadPlan.ofRequests(4, 4));
+            assertEquals(4, m.outcome(LoadRunner.TIMEOUT), "given up by the runner: " + m.outcomes() + " " + m.errors());
+            assertEquals(4, started.size());
+            assertTrue(started.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone), "no Lettuce timer failed them");
+            long sent = System.nanoTime();
+            var outside = c.async().get(key).toCompletableFuture();
+            c.flush();
+            var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> outside.get(5, TimeUnit.SECONDS));
+            assertTrue(failure.getCause() instanceof io.lettuce.core.RedisCommandTimeoutException, String.valueOf(failure.getCause()));
+            double seconds = (System.nanoTime() - sent) / 1e9;
+            assertTrue(seconds < 4, "Lettuce's own timeout (2 s), took " + seconds + " s");
         }
     }
 
