@@ -6,6 +6,8 @@ import dev.backendpatterns.common.redis.RedisTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -20,6 +22,7 @@ public final class RedisBroker implements Broker {
     private final String prefix;
     private final long timeoutMillis;
     private final List<RedisSubscriber> subscribers = new ArrayList<>();
+    private final Map<String, byte[]> channelKeys = new ConcurrentHashMap<>();
 
     public RedisBroker(RedisTarget target, String run) {
         this.target = target;
@@ -30,7 +33,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> publish(String channel, byte[] payload) {
-        return publisher.async().spublish((prefix + channel).getBytes(StandardCharsets.UTF_8), payload).thenApply(receivers -> null);
+        return publisher.async().spublish(channelKey(channel), payload).thenApply(receivers -> null);
+    }
+
+    /** The channel's name on the server, encoded once per channel. */
+    private byte[] channelKey(String channel) {
+        return channelKeys.computeIfAbsent(channel, c -> (prefix + c).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -41,7 +49,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Publisher publisher() {
         RedisConnection connection = target.connect();
-        return (channel, payload) -> connection.async().spublish((prefix + channel).getBytes(StandardCharsets.UTF_8), payload)
+        return (channel, payload) -> connection.async().spublish(channelKey(channel), payload)
                 .thenApply(receivers -> null);
     }
 

@@ -1,8 +1,5 @@
 package dev.backendpatterns.pubsub.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.backendpatterns.common.load.Operation;
 import dev.backendpatterns.common.load.Schedule;
 import dev.backendpatterns.common.messaging.DeliveryTracker;
@@ -17,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class ContestLoad implements Schedule, Operation {
     static final String PUBLISHED = "published";
-    private static final ObjectWriter WRITER = new ObjectMapper().writerFor(Score.class);
+    private final ScoreJson json = new ScoreJson(); // the dispatcher's alone
 
     private final Contest contest;
     private final Broker broker;
@@ -41,13 +38,7 @@ final class ContestLoad implements Schedule, Operation {
         int p = pending;
         int points = contest.points(p);
         MessageStamp stamp = tracker.stamp(p, contest.solved(p) - 1, 1);
-        byte[] payload;
-        try {
-            payload = WRITER.writeValueAsBytes(new Score(p, Names.of(p), points, contest.penalty(p), contest.finishByProblem(p),
-                    stamp.toText()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] payload = json.write(p, Names.of(p), points, contest.penalty(p), contest.finishByProblem(p), stamp.toText());
         return broker.publish(Scoreboard.channel(points), payload).whenComplete((done, error) -> {
             if (error == null) {
                 tracker.acknowledged(stamp);

@@ -1,11 +1,8 @@
 package dev.backendpatterns.pubsub.dashboard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.backendpatterns.common.messaging.DeliveryTracker;
 import dev.backendpatterns.common.messaging.MalformedMessageException;
 import dev.backendpatterns.common.messaging.MessageStamp;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +17,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * skipped.
  */
 final class Scoreboard {
-    private static final ObjectReader READER = new ObjectMapper().readerFor(Score.class);
-
     private final int k;
     private final List<TopK<Score>> channels = new ArrayList<>();
     private final AtomicIntegerArray best;
@@ -36,8 +31,17 @@ final class Scoreboard {
         }
     }
 
+    private static final String[] CHANNELS = new String[Contest.MAX_POINTS + 1];
+
+    static {
+        for (int points = 0; points <= Contest.MAX_POINTS; points++) {
+            CHANNELS[points] = "score_channel" + points;
+        }
+    }
+
+    /** The channel of a point total: one String per total, so a broker may cache what it derives from it. */
     static String channel(int points) {
-        return "score_channel" + points;
+        return CHANNELS[points];
     }
 
     /** The subscriber of {@code channel} received {@code payload}. */
@@ -48,12 +52,12 @@ final class Scoreboard {
         int points;
         try {
             points = Integer.parseInt(channel.substring("score_channel".length()));
-            score = READER.readValue(payload);
+            score = ScoreJson.read(payload);
             stamp = MessageStamp.parseText(score.stamp());
             if (score.point() != points || score.id() < 0 || score.id() >= best.length()) {
                 throw new MalformedMessageException("score of " + score.point() + " points on " + channel);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             tracker.malformed();
             return;
         }
