@@ -56,8 +56,7 @@ public final class RunSummary {
         }
         out.printf(Locale.ROOT, "  client heap  peak %s%n", mib(r.memory().clientHeapPeakBytes()));
         // a latency figure's name says its unit already (publish_latency_us): "publish latency us p50 ...", not "us us"
-        r.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-12s %s%n", name.replace('_', ' '),
-                value instanceof LatencySummary l && name.endsWith("_us") ? latency(l) : format(value)));
+        r.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-12s %s%n", name.replace('_', ' '), format(name, value)));
         if (!r.complete()) {
             out.printf(Locale.ROOT, "  INCOMPLETE   %s: the figures cover the part that ran%n", r.stopReason());
         }
@@ -74,13 +73,14 @@ public final class RunSummary {
         return String.format(Locale.ROOT, "p50 %,d  p90 %,d  p99 %,d  p99.9 %,d  max %,d", l.p50(), l.p90(), l.p99(), l.p999(), l.max());
     }
 
-    private static String format(Object value) {
+    /** A figure's value, after its name; a latency named with its unit (publish_latency_us) does not say it again. */
+    private static String format(String name, Object value) {
         if (value instanceof LatencySummary l) {
-            return "us " + latency(l);
+            return name.endsWith("_us") ? latency(l) : "us " + latency(l);
         }
         if (value instanceof Map<?, ?> map) {
             StringJoiner parts = new StringJoiner(", ");
-            map.forEach((k, v) -> parts.add(k + " " + format(v)));
+            map.forEach((k, v) -> parts.add(k + " " + format(String.valueOf(k), v)));
             return map.isEmpty() ? "none" : parts.toString();
         }
         if (value instanceof Long || value instanceof Integer) {

@@ -45,6 +45,7 @@ class RunResultJsonTest {
         Histogram e2e = new Histogram(3);
         e2e.recordValue(42);
         figures.put("end_to_end_latency_us", LatencySummary.of(e2e));
+        figures.put("orders", Map.of("publish_latency_us", LatencySummary.of(e2e)));
         return RunResult.of("rate-limiter", List.of("--algorithm=token_bucket"), p, backends, m,
                 new MemoryReport(new ServerMemory(100L, 1200L, 300L, 2), new ServerMemory(150L, 2250L, 350L, 2), 64L << 20),
                 figures, Map.of("end_to_end_latency", e2e));

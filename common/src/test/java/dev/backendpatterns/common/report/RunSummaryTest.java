@@ -20,6 +20,7 @@ class RunSummaryTest {
     void aLatencyFigureNamedWithItsUnitSaysTheUnitOnce() {
         String text = summary(RunResultJsonTest.sample());
         assertTrue(text.contains("  end to end latency us p50 42"), text);
+        assertTrue(text.contains("  orders       publish_latency_us p50 42"), "nested in a figure too: " + text);
         assertFalse(text.contains("us us"), text);
     }
 
