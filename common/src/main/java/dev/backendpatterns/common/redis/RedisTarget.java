@@ -174,8 +174,8 @@ public final class RedisTarget implements Backend {
      * are left out where they buy nothing (together a fifth of a publishing client's CPU, measured on the dashboard):
      * the command timer, for the commands a load runner's dispatcher starts, which the runner already bounds with its
      * own timeout ({@link LoadRunner#dispatching()}); and the hash-indexed command stack, which only makes removing a
-     * command whose write failed O(1), at the price of a hash insert and remove per command: these connections never
-     * reconnect, so a failed write ends the connection's use anyway.
+     * command whose write failed O(1), at the price of a hash insert and remove per command: the command connections
+     * never reconnect, so a failed write ends the connection's use anyway, and a subscriber holds a few commands.
      */
     private static void bounded(ClientOptions.Builder options, Duration timeout) {
         long timeoutMillis = timeout.toMillis();

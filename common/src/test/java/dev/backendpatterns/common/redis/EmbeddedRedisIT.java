@@ -12,6 +12,7 @@ import dev.backendpatterns.common.load.LoadRunner;
 import dev.backendpatterns.common.load.Measurement;
 import dev.backendpatterns.common.load.Operation;
 import dev.backendpatterns.common.report.BackendInfo;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -19,6 +20,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +79,7 @@ class EmbeddedRedisIT {
             RedisConnection c = target.connect().batchWrites();
             byte[] key = "bp:test:pause".getBytes(StandardCharsets.UTF_8);
             admin.await(admin.async().clientPause(9_000));
-            List<java.util.concurrent.CompletableFuture<byte[]>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<CompletableFuture<byte[]>> started = new CopyOnWriteArrayList<>();
             Operation get = index -> {
                 var f = c.async().get(key).toCompletableFuture();
                 started.add(f);
@@ -84,12 +88,12 @@ class EmbeddedRedisIT {
             Measurement m = new LoadRunner(target.timeout()).run(get, LoadPlan.ofRequests(4, 4));
             assertEquals(4, m.outcome(LoadRunner.TIMEOUT), "given up by the runner: " + m.outcomes() + " " + m.errors());
             assertEquals(4, started.size());
-            assertTrue(started.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone), "no Lettuce timer failed them");
+            assertTrue(started.stream().noneMatch(CompletableFuture::isDone), "no Lettuce timer failed them");
             long sent = System.nanoTime();
             var outside = c.async().get(key).toCompletableFuture();
             c.flush();
-            var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> outside.get(5, TimeUnit.SECONDS));
-            assertTrue(failure.getCause() instanceof io.lettuce.core.RedisCommandTimeoutException, String.valueOf(failure.getCause()));
+            var failure = assertThrows(ExecutionException.class, () -> outside.get(5, TimeUnit.SECONDS));
+            assertTrue(failure.getCause() instanceof RedisCommandTimeoutException, String.valueOf(failure.getCause()));
             double seconds = (System.nanoTime() - sent) / 1e9;
             assertTrue(seconds < 4, "Lettuce's own timeout (2 s), took " + seconds + " s");
         }
