@@ -8,9 +8,11 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,8 @@ public final class RedisSubscriber implements AutoCloseable {
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     /** On a cluster, "node-id channel" of the subscriptions at former masters being dropped. */
     private final Set<String> unsubscribing = ConcurrentHashMap.newKeySet();
+    /** On a cluster, the addresses of node connections trying to reconnect (of this subscriber or another). */
+    private final Set<SocketAddress> reconnecting = ConcurrentHashMap.newKeySet();
     private final LongAdder resubscriptions = new LongAdder();
     private final LongAdder droppedCopies = new LongAdder();
     private final Disposable events;
@@ -86,14 +90,19 @@ public final class RedisSubscriber implements AutoCloseable {
                 }
             });
         }
-        // on a cluster, a node connection coming back or a topology change may have dropped a shard subscription; a
-        // standalone connection's own reconnect arrives through reconnected(), since the event bus carries every
-        // subscriber's activations (each would re-subscribe at the others' first connect)
+        // On a cluster, a node connection coming back or a topology change may have dropped a shard subscription. The
+        // event bus carries the activations of every connection of the client: every subscriber's node connections
+        // (first connects included) and the periodic topology refresh's own, so an activation counts only when it
+        // follows a reconnect attempt to the same address (the watchdog's ReconnectAttemptEvent; a first connect has
+        // none). A standalone connection's own reconnect arrives through reconnected().
         boolean cluster = connection instanceof StatefulRedisClusterPubSubConnection<?, ?>;
         this.events = eventBus.get()
-                .filter(e -> cluster && (e instanceof ConnectionActivatedEvent || e instanceof ClusterTopologyChangedEvent))
+                .filter(e -> cluster && !closing)
                 .subscribe(e -> {
-                    if (!closing) {
+                    if (e instanceof ReconnectAttemptEvent attempt) {
+                        reconnecting.add(attempt.remoteAddress());
+                    } else if (e instanceof ClusterTopologyChangedEvent
+                            || e instanceof ConnectionActivatedEvent activated && reconnecting.remove(activated.remoteAddress())) {
                         channels.forEach(this::resubscribe);
                     }
                 });

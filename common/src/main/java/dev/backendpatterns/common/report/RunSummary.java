@@ -75,6 +75,9 @@ public final class RunSummary {
 
     /** A figure's value, after its name; a latency named with its unit (publish_latency_us) does not say it again. */
     private static String format(String name, Object value) {
+        if (value == null) {
+            return "not measured"; // a figure this run does not have (out of order, where order is not tracked)
+        }
         if (value instanceof LatencySummary l) {
             return name.endsWith("_us") ? latency(l) : "us " + latency(l);
         }

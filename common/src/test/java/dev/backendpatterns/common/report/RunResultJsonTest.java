@@ -42,6 +42,7 @@ class RunResultJsonTest {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("admitted", 990L);
         figures.put("on_error", "allow");
+        figures.put("out_of_order", null); // not tracked in this run
         Histogram e2e = new Histogram(3);
         e2e.recordValue(42);
         figures.put("end_to_end_latency_us", LatencySummary.of(e2e));

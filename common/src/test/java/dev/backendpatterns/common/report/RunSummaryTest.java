@@ -29,4 +29,11 @@ class RunSummaryTest {
         String text = summary(RunResultJsonTest.sample());
         assertTrue(text.contains("from the intended time, so including requests not yet sent"), text);
     }
+
+    @Test
+    void aFigureTheRunDoesNotHaveIsSaidToBeNotMeasuredNotNull() {
+        String text = summary(RunResultJsonTest.sample());
+        assertTrue(text.contains("  out of order not measured"), text);
+        assertFalse(text.contains("null"), text);
+    }
 }
