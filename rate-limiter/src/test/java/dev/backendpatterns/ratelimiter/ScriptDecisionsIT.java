@@ -59,6 +59,8 @@ class ScriptDecisionsIT {
         for (CompletionStage<Long> d : decisions) {
             result.add(await(d));
         }
+        int calls = (n + LuaRateLimiter.MAX_BATCH - 1) / LuaRateLimiter.MAX_BATCH;
+        assertEquals(calls, limiter.scriptCalls(), "n requests for one key are split into calls of at most MAX_BATCH");
         limiter.deleteState();
         return result;
     }

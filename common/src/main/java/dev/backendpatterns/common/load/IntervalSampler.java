@@ -47,19 +47,20 @@ final class IntervalSampler implements AutoCloseable {
         this.lastSampleNanos = startNanos;
         this.intervalNanos = settings.interval().toNanos();
         this.recordSeries = measured;
-        this.hlog = measured && settings.hlog() != null ? openLog(settings) : null;
+        // the log's base time is the phase's start, so that its first interval starts at 0, not a moment before
+        long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        this.hlog = measured && settings.hlog() != null ? openLog(settings, startMillis) : null;
         this.thread = new Thread(this::loop, "interval-sampler");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
-    private static HistogramLogWriter openLog(RunnerSettings settings) {
+    private static HistogramLogWriter openLog(RunnerSettings settings, long startMillis) {
         try {
             HistogramLogWriter writer = new HistogramLogWriter(settings.hlog().toFile());
-            long now = System.currentTimeMillis();
             writer.outputLogFormatVersion();
-            writer.outputStartTime(now);
-            writer.setBaseTime(now);
+            writer.outputStartTime(startMillis);
+            writer.setBaseTime(startMillis);
             writer.outputLegend();
             return writer;
         } catch (FileNotFoundException e) {
@@ -119,7 +120,13 @@ final class IntervalSampler implements AutoCloseable {
                     seconds > 0 ? Math.round(completed / seconds * 10) / 10.0 : 0, ended, minus(errors, lastErrors),
                     percentiles, gauges));
             if (hlog != null) {
-                hlog.outputIntervalHistogram(latency);
+                // a plain copy, as the JSON's histograms are: the recorder's concurrent histogram once wrote a log
+                // line that HistogramLogReader could not decode (a count past the array its header sizes)
+                Histogram plain = new Histogram(latency.getNumberOfSignificantValueDigits());
+                plain.add(latency);
+                plain.setStartTimeStamp(latency.getStartTimeStamp());
+                plain.setEndTimeStamp(latency.getEndTimeStamp());
+                hlog.outputIntervalHistogram(plain);
             }
         }
         lastOutcomes = outcomes;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LoadRunnerTest {
     private static final ScheduledExecutorService SERVER = Executors.newScheduledThreadPool(2);
@@ -264,6 +268,25 @@ class LoadRunnerTest {
         assertTrue(series.get(2).latencyUs().p99() >= series.get(2).latencyUs().p50());
         assertTrue(series.get(series.size() - 1).tS() >= 0.95, "the last point closes the run");
         assertTrue(series.stream().allMatch(p -> p.gauges().containsKey("calls")));
+    }
+
+    @Test
+    void theIntervalLogHoldsOneHistogramPerIntervalAndEveryMeasuredRequest(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("run.hlog");
+        RunnerSettings settings = RunnerSettings.of(Duration.ofSeconds(1)).withInterval(Duration.ofMillis(100)).withHlog(log);
+        Measurement m = new LoadRunner(settings).run(index -> later(500, "ok", null),
+                new LoadPlan(0, Duration.ofMillis(1_000), 16, 0, new Warmup(0, Duration.ofMillis(300))));
+        long logged = 0;
+        int intervals = 0;
+        try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+            for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
+                logged += ((Histogram) h).getTotalCount();
+                intervals++;
+            }
+        }
+        assertTrue(m.sent() > 1_000, "requests ran: " + m.sent());
+        assertEquals(m.latencyMicros().getTotalCount(), logged, "the log holds the measured requests, not the warm-up's");
+        assertEquals(m.series().size(), intervals, "one histogram per point of the series");
     }
 
     @Test

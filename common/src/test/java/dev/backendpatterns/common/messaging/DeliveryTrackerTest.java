@@ -51,15 +51,27 @@ class DeliveryTrackerTest {
                 acked.add(m);
             }
         }
-        // subscriber 0 misses every 10th message; subscriber 1 gets everything, and every 7th twice
+        // subscriber 0 misses every 10th message; subscriber 1 gets everything, every 7th twice, and each producer's
+        // sequence 10k + 5 before 10k + 4 (a fake broker that loses, duplicates and reorders)
         int lost = 0;
-        int duplicated = 0;
         for (MessageStamp m : acked) {
             if (m.index() % 10 != 0) {
                 tracker.delivered(0, 5, m);
             } else {
                 lost++;
             }
+        }
+        List<MessageStamp> reordered = new ArrayList<>(acked);
+        int swapped = 0;
+        for (int i = 0; i + 1 < reordered.size(); i++) {
+            if (reordered.get(i).sequence() % 10 == 4) {
+                reordered.set(i, reordered.set(i + 1, reordered.get(i)));
+                swapped++;
+                i++;
+            }
+        }
+        int duplicated = 0;
+        for (MessageStamp m : reordered) {
             tracker.delivered(1, 5, m);
             if (m.index() % 7 == 0) {
                 tracker.delivered(1, 5, m);
@@ -70,9 +82,12 @@ class DeliveryTrackerTest {
         assertEquals(300, r.acknowledged());
         assertEquals(600, r.expectedDeliveries());
         assertEquals(600 - lost, r.delivered());
+        assertEquals(30, lost);
         assertEquals(lost, r.lost());
-        assertEquals(duplicated, r.duplicates());
-        assertEquals(0L, r.outOfOrder());
+        assertEquals(43, duplicated);
+        assertEquals(duplicated, r.duplicates(), "a second copy is a duplicate, not also out of order");
+        assertEquals(30, swapped);
+        assertEquals((long) swapped, r.outOfOrder(), "each swapped pair puts one message behind a later one");
     }
 
     @Test

@@ -13,13 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A JVM that started embedded servers dies with SIGKILL, so no shutdown hook runs: its servers (a redis-server, a
- * forked Kafka JVM) must end anyway, not run on and skew every later benchmark on the machine.
+ * A JVM that started embedded servers dies with SIGKILL, so no shutdown hook runs: its servers (a redis-server, the
+ * forked Kafka and Cassandra JVMs) must end anyway, not run on and skew every later benchmark on the machine.
  */
 class OrphanServersIT {
 
     @ParameterizedTest
-    @ValueSource(strings = {"redis", "kafka"})
+    @ValueSource(strings = {"redis", "kafka", "cassandra"})
     void serversEndWhenTheJvmThatStartedThemIsKilled(String kind, @TempDir Path dir) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.backendpatterns.common.ServersCommand", "run", kind,
