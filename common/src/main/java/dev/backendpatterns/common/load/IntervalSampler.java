@@ -47,15 +47,15 @@ final class IntervalSampler implements AutoCloseable {
         this.lastSampleNanos = startNanos;
         this.intervalNanos = settings.interval().toNanos();
         this.recordSeries = measured;
-        // the log's base time is the phase's start, so that its first interval starts at 0, not a moment before
-        long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        this.hlog = measured && settings.hlog() != null ? openLog(settings, startMillis) : null;
+        this.hlog = measured && settings.hlog() != null ? openLog(settings, startNanos) : null;
         this.thread = new Thread(this::loop, "interval-sampler");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
-    private static HistogramLogWriter openLog(RunnerSettings settings, long startMillis) {
+    private static HistogramLogWriter openLog(RunnerSettings settings, long startNanos) {
+        // the log's base time is the phase's start, so that its first interval starts at 0, not a moment before
+        long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         try {
             HistogramLogWriter writer = new HistogramLogWriter(settings.hlog().toFile());
             writer.outputLogFormatVersion();

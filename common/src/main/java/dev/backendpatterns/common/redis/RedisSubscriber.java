@@ -45,6 +45,7 @@ public final class RedisSubscriber implements AutoCloseable {
     private final Set<SocketAddress> reconnecting = ConcurrentHashMap.newKeySet();
     private final LongAdder resubscriptions = new LongAdder();
     private final LongAdder droppedCopies = new LongAdder();
+    /** On a cluster, the subscription to the client's connection and topology events; null standalone. */
     private final Disposable events;
     private volatile boolean closing;
 
@@ -96,8 +97,8 @@ public final class RedisSubscriber implements AutoCloseable {
         // follows a reconnect attempt to the same address (the watchdog's ReconnectAttemptEvent; a first connect has
         // none). A standalone connection's own reconnect arrives through reconnected().
         boolean cluster = connection instanceof StatefulRedisClusterPubSubConnection<?, ?>;
-        this.events = eventBus.get()
-                .filter(e -> cluster && !closing)
+        this.events = !cluster ? null : eventBus.get()
+                .filter(e -> !closing)
                 .subscribe(e -> {
                     if (e instanceof ReconnectAttemptEvent attempt) {
                         reconnecting.add(attempt.remoteAddress());
@@ -175,7 +176,9 @@ public final class RedisSubscriber implements AutoCloseable {
             return; // closed already (the broker, then the target): Lettuce warns of a second close
         }
         closing = true;
-        events.dispose();
+        if (events != null) {
+            events.dispose();
+        }
         try {
             connection.close();
         } catch (RuntimeException e) {
