@@ -6,6 +6,8 @@ package dev.backendpatterns.common.filter;
  * the array by a multiply-shift instead of a division. A query touches up to k cache lines.
  */
 public final class BloomFilter implements MembershipFilter {
+    /** Positions whose words a query loads before testing any (measured: 3 beat 2 and matched 4 at 10M-100M keys). */
+    private static final int LOADED_AHEAD = 3;
     private final long[] words;
     private final int k;
 
@@ -47,12 +49,30 @@ public final class BloomFilter implements MembershipFilter {
         }
     }
 
+    /**
+     * A key is absent at its first clear bit, on average within two positions of a half-full filter. The first three
+     * positions' words are loaded before any is tested, so their cache misses overlap instead of waiting on one another
+     * and on a mispredicted branch; the rest are tested one by one, stopping at the first clear bit.
+     */
     @Override
     public boolean mightContain(long hash) {
         long a = Long.rotateLeft(hash, 32);
         long[] w = words;
         int n = w.length;
-        for (int i = 0; i < k; i++) {
+        int i = 0;
+        if (k >= LOADED_AHEAD) {
+            long a1 = a + hash;
+            long a2 = a1 + hash;
+            long first = w[BitWords.reduce((int) (a >>> 32), n)] >>> a;
+            long second = w[BitWords.reduce((int) (a1 >>> 32), n)] >>> a1;
+            long third = w[BitWords.reduce((int) (a2 >>> 32), n)] >>> a2;
+            if ((first & second & third & 1) == 0) {
+                return false;
+            }
+            a = a2 + hash;
+            i = LOADED_AHEAD;
+        }
+        for (; i < k; i++) {
             if ((w[BitWords.reduce((int) (a >>> 32), n)] & (1L << a)) == 0) {
                 return false;
             }
