@@ -206,8 +206,14 @@ application_cache() {
   # shellcheck disable=SC2086
   java -Xmx8g -Djdk.attach.allowAttachSelf=true -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.FilterComparison "$out/filters.json" $FILTER_KEYS \
     | tee "$out/filters.txt"
+  # the same queries again, every filter in one JVM in interleaved rounds, ratios taken within each round
+  java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.PairedQueries "$out/filters.json" 20 \
+    | tee -a "$out/filters.txt"
   scripts/results.sh table --readme README.md --section application-cache-filters --rows rows \
     --columns "Filter=filter,Keys=keys:n,Bits/key=bits_per_key,Queries/s=query_per_s:n,Adds/s=add_per_s:n,FP rate=false_positive_rate:pct,FP formula=false_positive_rate_expected:pct,Measured / formula=fpr_vs_formula,Memory / (m/8)=memory_vs_m8,vs Guava=query_vs_guava:g,vs FastFilter Bloom=query_vs_fastfilter_bloom:g,vs FastFilter BlockedBloom=query_vs_fastfilter_blocked_bloom:g" \
+    "$out/filters.json"
+  scripts/results.sh table --readme README.md --section application-cache-filters-paired --rows rows \
+    --columns "Filter=filter,Keys=keys:n,Queries/s (median)=paired_query_per_s:n,vs Guava=paired_vs_guava:g,IQR=paired_vs_guava_iqr,vs FastFilter Bloom=paired_vs_fastfilter_bloom:g,IQR=paired_vs_fastfilter_bloom_iqr,vs FastFilter BlockedBloom=paired_vs_fastfilter_blocked_bloom:g,IQR=paired_vs_fastfilter_blocked_bloom_iqr" \
     "$out/filters.json"
   stop_application_cache_servers
   trap - EXIT

@@ -46,4 +46,13 @@ record FastFilter(Filter filter, int k, boolean blocked) implements FilterUnderT
         }
         return word * word;
     }
+
+    @Override
+    public int countPresent(long[] probes) {
+        int present = 0;
+        for (long probe : probes) {
+            present += filter.mayContain(probe) ? 1 : 0;
+        }
+        return present;
+    }
 }

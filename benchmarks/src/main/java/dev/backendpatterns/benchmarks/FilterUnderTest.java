@@ -12,4 +12,10 @@ interface FilterUnderTest {
     Object structure();
 
     double expectedFalsePositiveRate(long keys);
+
+    /**
+     * How many of {@code probes} the filter may contain. Each implementation has its own copy of this loop, so that the
+     * JIT profiles and inlines each filter's query at its own call site, as in a JVM that holds only that filter.
+     */
+    int countPresent(long[] probes);
 }

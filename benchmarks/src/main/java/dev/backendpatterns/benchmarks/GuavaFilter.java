@@ -35,4 +35,13 @@ final class GuavaFilter implements FilterUnderTest {
     public double expectedFalsePositiveRate(long keys) {
         return filter.expectedFalsePositiveRate(keys);
     }
+
+    @Override
+    public int countPresent(long[] probes) {
+        int present = 0;
+        for (long probe : probes) {
+            present += filter.mightContain(probe) ? 1 : 0;
+        }
+        return present;
+    }
 }

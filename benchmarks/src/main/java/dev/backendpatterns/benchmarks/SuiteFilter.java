@@ -29,4 +29,13 @@ record SuiteFilter(MembershipFilter filter) implements FilterUnderTest {
     public double expectedFalsePositiveRate(long keys) {
         return filter.expectedFalsePositiveRate(keys);
     }
+
+    @Override
+    public int countPresent(long[] probes) {
+        int present = 0;
+        for (long probe : probes) {
+            present += filter.mightContain(KeyHash.mix(probe)) ? 1 : 0;
+        }
+        return present;
+    }
 }
