@@ -20,7 +20,11 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class FilterBenchmark {
-    private static final int PROBES = 1 << 22;
+    /** Probes per query pass, a power of two; {@link PairedQueries} asks the same ones. */
+    static final int PROBES = 1 << 22;
+    /** The seeds of the keys added and of the probes asked, shared by every measurement of the comparison. */
+    static final long KEY_SEED = 42;
+    static final long PROBE_SEED = 7;
 
     @Param({"10000000", "100000000"})
     public int keys;
@@ -49,9 +53,9 @@ public class FilterBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         kind = Filters.valueOf(filter.toUpperCase(Locale.ROOT));
-        keySet = randomKeys(keys, 42);
+        keySet = randomKeys(keys, KEY_SEED);
         built = kind.build(keySet, bitsPerKey);
-        probes = randomKeys(PROBES, 7);
+        probes = randomKeys(PROBES, PROBE_SEED);
     }
 
     @Benchmark

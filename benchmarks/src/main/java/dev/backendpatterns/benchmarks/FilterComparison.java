@@ -78,7 +78,7 @@ public final class FilterComparison {
     private static void measureAccuracy(Map<String, Object> row) {
         int keys = ((Long) row.get("keys")).intValue();
         Filters kind = Filters.valueOf(((String) row.get("filter")).toUpperCase(Locale.ROOT));
-        FilterUnderTest filter = kind.build(FilterBenchmark.randomKeys(keys, 42), BITS_PER_KEY);
+        FilterUnderTest filter = kind.build(FilterBenchmark.randomKeys(keys, FilterBenchmark.KEY_SEED), BITS_PER_KEY);
         long[] probes = FilterBenchmark.randomKeys(FPR_PROBES, 99);
         long positives = 0;
         for (long probe : probes) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.math.Quantiles;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,9 +25,8 @@ import java.util.TreeSet;
  * <pre>java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.backendpatterns.benchmarks.PairedQueries FILE.json [ROUNDS]</pre>
  */
 public final class PairedQueries {
-    private static final int PROBES = 1 << 22;
+    private static final int PROBES = FilterBenchmark.PROBES;
     private static final int WARM_UP_ROUNDS = 3;
-    private static final int BITS_PER_KEY = 10;
     private static final Filters[] BASELINES = {Filters.GUAVA, Filters.FASTFILTER_BLOOM, Filters.FASTFILTER_BLOCKED_BLOOM};
 
     private PairedQueries() {
@@ -38,20 +37,21 @@ public final class PairedQueries {
             System.err.println("usage: PairedQueries FILE.json [ROUNDS] (FILE written by FilterComparison; default 20 rounds)");
             System.exit(2);
         }
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        if (rounds < 3) {
-            System.err.println("at least 3 measured rounds, not " + rounds);
+        int rounds = args.length > 1 ? measuredRounds(args[1]) : 20;
+        File file = new File(args[0]);
+        if (!file.isFile()) {
+            System.err.println("no file " + file + ": run FilterComparison first, it writes the rows this adds to");
             System.exit(2);
         }
-        File file = new File(args[0]);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode doc = (ObjectNode) json.readTree(file);
         ArrayNode rows = (ArrayNode) doc.get("rows");
+        int bitsPerKey = doc.get("parameters").get("bits_per_key").asInt();
         TreeSet<Integer> sizes = new TreeSet<>();
         rows.forEach(row -> sizes.add(row.get("keys").asInt()));
-        long[] probes = FilterBenchmark.randomKeys(PROBES, 7);
+        long[] probes = FilterBenchmark.randomKeys(PROBES, FilterBenchmark.PROBE_SEED);
         for (int keys : sizes) {
-            Map<Filters, Rounds> measured = measure(keys, probes, rounds);
+            Map<Filters, Rounds> measured = measure(keys, bitsPerKey, probes, rounds);
             for (var row : rows) {
                 if (row.get("keys").asInt() == keys) {
                     measured.get(Filters.valueOf(row.get("filter").asText().toUpperCase(Locale.ROOT))).write((ObjectNode) row, measured);
@@ -64,11 +64,25 @@ public final class PairedQueries {
         System.out.println("paired rounds added to " + file);
     }
 
-    private static Map<Filters, Rounds> measure(int keys, long[] probes, int rounds) {
-        long[] keySet = FilterBenchmark.randomKeys(keys, 42);
+    private static int measuredRounds(String argument) {
+        try {
+            int rounds = Integer.parseInt(argument);
+            if (rounds >= 3) {
+                return rounds;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below, as a count below 3 is
+        }
+        System.err.println("ROUNDS is a whole number of measured rounds, at least 3, not '" + argument + "'");
+        System.exit(2);
+        throw new AssertionError("unreachable");
+    }
+
+    private static Map<Filters, Rounds> measure(int keys, int bitsPerKey, long[] probes, int rounds) {
+        long[] keySet = FilterBenchmark.randomKeys(keys, FilterBenchmark.KEY_SEED);
         Map<Filters, FilterUnderTest> built = new EnumMap<>(Filters.class);
         for (Filters kind : Filters.values()) {
-            built.put(kind, kind.build(keySet, BITS_PER_KEY));
+            built.put(kind, kind.build(keySet, bitsPerKey));
         }
         Map<Filters, Rounds> measured = new EnumMap<>(Filters.class);
         built.keySet().forEach(kind -> measured.put(kind, new Rounds()));
@@ -96,30 +110,18 @@ public final class PairedQueries {
         final List<Double> rates = new ArrayList<>();
 
         void write(ObjectNode row, Map<Filters, Rounds> all) {
-            row.put("paired_query_per_s", Math.round(quantile(rates, 0.5)));
+            row.put("paired_query_per_s", Math.round(Quantiles.median().compute(rates)));
             for (Filters baseline : BASELINES) {
                 List<Double> baseRates = all.get(baseline).rates;
                 List<Double> ratios = new ArrayList<>();
                 for (int i = 0; i < rates.size(); i++) {
                     ratios.add(rates.get(i) / baseRates.get(i));
                 }
+                Map<Integer, Double> quartiles = Quantiles.quartiles().indexes(1, 2, 3).compute(ratios);
                 String name = "paired_vs_" + baseline.id();
-                row.put(name, round2(quantile(ratios, 0.5)));
-                row.put(name + "_iqr", String.format(Locale.ROOT, "%.2f-%.2f", quantile(ratios, 0.25), quantile(ratios, 0.75)));
+                row.put(name, Math.round(100 * quartiles.get(2)) / 100.0);
+                row.put(name + "_iqr", String.format(Locale.ROOT, "%.2f-%.2f", quartiles.get(1), quartiles.get(3)));
             }
-        }
-
-        private static double quantile(List<Double> values, double q) {
-            double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-            Arrays.sort(sorted);
-            double index = q * (sorted.length - 1);
-            int below = (int) Math.floor(index);
-            int above = Math.min(below + 1, sorted.length - 1);
-            return sorted[below] + (index - below) * (sorted[above] - sorted[below]);
-        }
-
-        private static double round2(double value) {
-            return Math.round(100 * value) / 100.0;
         }
     }
 }
