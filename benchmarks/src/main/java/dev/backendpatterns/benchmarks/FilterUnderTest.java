@@ -14,8 +14,9 @@ interface FilterUnderTest {
     double expectedFalsePositiveRate(long keys);
 
     /**
-     * How many of {@code probes} the filter may contain. Each implementation has its own copy of this loop, so that the
-     * JIT profiles and inlines each filter's query at its own call site, as in a JVM that holds only that filter.
+     * How many of {@code probes} the filter may contain. Each filter has its own copy of this loop (a lambda per filter
+     * in {@link Filters#build}, Guava's in {@link GuavaFilter}), so that the JIT profiles and inlines each filter's
+     * query at its own call site, as in a JVM that holds only that filter.
      */
     int countPresent(long[] probes);
 }
