@@ -31,8 +31,8 @@ enum Filters {
         int k = positions(bitsPerKey);
         FilterUnderTest underTest = switch (this) {
             // Each filter's query loop is its own lambda, written out in full: a loop shared by two filters is profiled
-            // for both (in one JVM, three of ours sharing one loop ran at 0.49x FastFilter's BlockedBloom, each in its
-            // own loop at 0.85x), while one JMH fork or one application holds only one filter.
+            // for both (in one JVM, blocked_bloom_k4 sharing its loop with our other two ran at 0.49x FastFilter's
+            // BlockedBloom, in a loop of its own at 0.84x), while one JMH fork or one application holds one filter.
             case BLOOM_FILTER -> {
                 BloomFilter filter = new BloomFilter(bits, k);
                 yield new SuiteFilter(filter, probes -> {
