@@ -40,10 +40,14 @@ public record MessageStamp(long index, int producer, long sequence, long publish
         }
     }
 
-    /** A compact text form, {@code index.producer.sequence.publishNanos.fanout} in base 36, for text payloads. */
+    /**
+     * A compact text form, {@code index.producer.sequence.publishNanos.fanout} in unsigned hexadecimal (a negative
+     * {@link System#nanoTime()} as its two's complement), for text payloads: a publisher writes one per message, and
+     * hexadecimal digits come from shifts where base 36 took a division per digit (3% of a dashboard client's CPU).
+     */
     public String toText() {
-        return Long.toString(index, 36) + '.' + Integer.toString(producer, 36) + '.' + Long.toString(sequence, 36) + '.'
-                + Long.toString(publishNanos, 36) + '.' + Integer.toString(fanout, 36);
+        return Long.toHexString(index) + '.' + Integer.toHexString(producer) + '.' + Long.toHexString(sequence) + '.'
+                + Long.toHexString(publishNanos) + '.' + Integer.toHexString(fanout);
     }
 
     /** Parses {@link #toText()}; throws {@link MalformedMessageException} when it cannot. */
@@ -64,9 +68,9 @@ public record MessageStamp(long index, int producer, long sequence, long publish
             throw malformed(s);
         }
         try {
-            return new MessageStamp(Long.parseLong(s, 0, dots[0], 36), Integer.parseInt(s, dots[0] + 1, dots[1], 36),
-                    Long.parseLong(s, dots[1] + 1, dots[2], 36), Long.parseLong(s, dots[2] + 1, dots[3], 36),
-                    Integer.parseInt(s, dots[3] + 1, s.length(), 36));
+            return new MessageStamp(Long.parseUnsignedLong(s, 0, dots[0], 16),
+                    Integer.parseUnsignedInt(s, dots[0] + 1, dots[1], 16), Long.parseUnsignedLong(s, dots[1] + 1, dots[2], 16),
+                    Long.parseUnsignedLong(s, dots[2] + 1, dots[3], 16), Integer.parseUnsignedInt(s, dots[3] + 1, s.length(), 16));
         } catch (IllegalArgumentException e) {
             throw malformed(s);
         }

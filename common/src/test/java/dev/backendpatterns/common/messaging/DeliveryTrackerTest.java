@@ -212,6 +212,8 @@ class DeliveryTrackerTest {
         MessageStamp m = tracker.stamp(123_456, 789, 1);
         assertEquals(m, MessageStamp.parseText(m.toText()));
         assertEquals(m, MessageStamp.readFrom(ByteBuffer.wrap(m.toBytes())));
+        MessageStamp extremes = new MessageStamp(Long.MAX_VALUE, Integer.MAX_VALUE, 0, -1_234_567_890_123L, 0);
+        assertEquals(extremes, MessageStamp.parseText(extremes.toText()), "a negative nanoTime survives its text");
         assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("not.a.stamp"));
         assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText(null));
         assertThrows(MalformedMessageException.class, () -> MessageStamp.parseText("1.2.3.4.5.6"));

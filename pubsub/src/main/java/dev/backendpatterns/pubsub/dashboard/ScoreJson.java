@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.backendpatterns.common.messaging.MalformedMessageException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +20,13 @@ import java.util.Arrays;
  */
 final class ScoreJson {
     private static final JsonFactory JSON = new JsonFactory();
+    // field names quoted and encoded once, not escaped again for every message
+    private static final SerializableString ID = new SerializedString("id");
+    private static final SerializableString NAME = new SerializedString("name");
+    private static final SerializableString POINT = new SerializedString("point");
+    private static final SerializableString PENALTY = new SerializedString("penalty");
+    private static final SerializableString FINISH = new SerializedString("finish");
+    private static final SerializableString STAMP = new SerializedString("stamp");
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private final JsonGenerator generator;
@@ -34,13 +43,18 @@ final class ScoreJson {
     byte[] write(int id, String name, int point, int penalty, int[] finish, String stamp) {
         try {
             generator.writeStartObject();
-            generator.writeNumberField("id", id);
-            generator.writeStringField("name", name);
-            generator.writeNumberField("point", point);
-            generator.writeNumberField("penalty", penalty);
-            generator.writeFieldName("finish");
+            generator.writeFieldName(ID);
+            generator.writeNumber(id);
+            generator.writeFieldName(NAME);
+            generator.writeString(name);
+            generator.writeFieldName(POINT);
+            generator.writeNumber(point);
+            generator.writeFieldName(PENALTY);
+            generator.writeNumber(penalty);
+            generator.writeFieldName(FINISH);
             generator.writeArray(finish, 0, finish.length);
-            generator.writeStringField("stamp", stamp);
+            generator.writeFieldName(STAMP);
+            generator.writeString(stamp);
             generator.writeEndObject();
             generator.flush();
         } catch (IOException e) {
