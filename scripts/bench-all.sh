@@ -102,6 +102,8 @@ rate_limiter() {
   for peer in bucket4j redisson; do
     run "$jar" "cluster-keys-$peer" --cluster --keys="$KEYS" --algorithm=$peer --duration="$PEER_DURATION" --semaphore="$SEMAPHORE"
   done
+  # the same keys in 12 hash-tag groups, so that a cluster batches the keys of one group per call
+  run "$jar" cluster-keys-token_bucket-slot-groups --cluster --keys="$KEYS" --slot-groups=12 --algorithm=token_bucket --requests="$CLUSTER_REQUESTS" --semaphore="$SEMAPHORE"
   # the server's own ceiling for the batched token_bucket script at the same key spread: valkey-benchmark, EVALSHA of
   # 32 random keys per call, deeply pipelined, against the same Redis (scripts/servers.sh)
   n=$((n + 1))
@@ -117,17 +119,17 @@ rate_limiter() {
   fi
   scripts/results.sh table --readme README.md --section rate-limiter \
     --baseline parameters.algorithm=noop --group-by backends.0.mode+parameters.keys \
-    --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Batched=parameters.batch,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
+    --columns "Mode=backends.0.mode,Keys=parameters.keys,Algorithm=parameters.algorithm,Coalesced=parameters.coalesce,Batched=parameters.batch,Slot groups=parameters.slot_groups:n,Requests=requests:n,Requests/s=throughput_per_s:n,p50 µs=latency_us.p50:n,p99 µs=latency_us.p99:n,p99.9 µs=latency_us.p999:n,Errors=outcomes.error:n0,Timeouts=outcomes.timeout:n0,Allowed=outcomes.allowed:n,Redis RSS MiB=memory.server_after.rss_bytes:mib,Client heap MiB=memory.client_heap_peak_bytes:mib" \
     "$out"/[0-9]*.json
   scripts/results.sh chart throughput --out "$out/throughput.png" --title "Rate limiter: decisions per second" \
     --label parameters.algorithm --series backends.0.mode+parameters.keys --value-label "decisions per second" \
-    $(ls "$out"/[0-9]*.json | grep -v per-request)
+    $(ls "$out"/[0-9]*.json | grep -v -e per-request -e slot-groups)
   scripts/results.sh chart percentiles --out "$out/latency-hot-key.png" \
     --title "Rate limiter, one hot key, standalone: latency by percentile" --label parameters.algorithm \
     "$out"/0[1-6]-single-1-*.json
   scripts/results.sh chart percentiles --out "$out/latency-cluster.png" \
     --title "Rate limiter, 10,000 keys, Redis Cluster: latency by percentile" --label parameters.algorithm \
-    "$out"/*-cluster-keys-*.json
+    $(ls "$out"/*-cluster-keys-*.json | grep -v slot-groups)
   java -jar "$jar" accuracy --json "$out/accuracy.json" $EXTRA_FLAGS | tee "$out/accuracy.txt"
   # a master of the embedded cluster killed 10 s into a 30 s run; three keys, so that key 0 is throttled and a replica
   # promoted with older state would show as over-admission (exit 3: requests failed during the failover, as expected)

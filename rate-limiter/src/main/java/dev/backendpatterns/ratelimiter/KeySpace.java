@@ -2,6 +2,7 @@ package dev.backendpatterns.ratelimiter;
 
 import dev.backendpatterns.common.redis.RedisConnection;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,12 @@ import java.util.List;
  * The identities a run limits: {@code size} keys named {@code <prefix><tag>:{<i>}}. The run tag keeps runs
  * against one server apart; the hash tag puts each identity's state in one cluster slot while spreading the
  * identities over every slot. Names of up to a million keys are encoded once and kept.
+ *
+ * <p>With {@code slotGroups} G above 0, identity i is named {@code <prefix><tag>:{<t>}:<i>} instead, where t is the
+ * hash tag of group i mod G: the identities of one group share a slot, so a cluster can decide them in one script
+ * call (a script may only declare keys of one slot). The G tags are chosen so that their slots fall one in each G-th
+ * of the slot range, which spreads the groups evenly over masters that hold equal ranges (what a cluster is created
+ * with). The price: a group is the unit of resharding and of load on one master, so too few groups make hot spots.
  */
 public final class KeySpace {
     public static final String PREFIX = "bp:rl:";
@@ -17,18 +24,47 @@ public final class KeySpace {
 
     private final String base;
     private final int size;
+    private final String[] groupTags;
     private final byte[][] cache;
 
     public KeySpace(String tag, int size) {
+        this(tag, size, 0);
+    }
+
+    public KeySpace(String tag, int size, int slotGroups) {
         if (tag == null || tag.isEmpty() || tag.contains("{") || tag.contains("}")) {
             throw new IllegalArgumentException("tag must be non-empty, without braces: " + tag);
         }
         if (size < 1) {
             throw new IllegalArgumentException("--keys must be at least 1, was " + size);
         }
+        if (slotGroups < 0 || slotGroups > SlotHash.SLOT_COUNT) {
+            throw new IllegalArgumentException("--slot-groups must be 0.." + SlotHash.SLOT_COUNT + ", was " + slotGroups);
+        }
         this.base = PREFIX + tag + ":{";
         this.size = size;
+        this.groupTags = slotGroups == 0 ? null : spreadTags(slotGroups);
         this.cache = size <= CACHE_LIMIT ? new byte[size][] : null;
+    }
+
+    /** G hash tags, the g-th the first integer whose slot lies in the g-th of G equal parts of the slot range. */
+    private static String[] spreadTags(int groups) {
+        String[] tags = new String[groups];
+        int found = 0;
+        for (int t = 0; found < groups; t++) {
+            String candidate = Integer.toString(t);
+            int part = (int) ((long) SlotHash.getSlot(candidate) * groups / SlotHash.SLOT_COUNT);
+            if (tags[part] == null) {
+                tags[part] = candidate;
+                found++;
+            }
+        }
+        return tags;
+    }
+
+    /** The number of slot groups, 0 when every identity is its own hash tag. */
+    public int slotGroups() {
+        return groupTags == null ? 0 : groupTags.length;
     }
 
     public int size() {
@@ -36,7 +72,7 @@ public final class KeySpace {
     }
 
     public String name(int i) {
-        return base + i + "}";
+        return groupTags == null ? base + i + "}" : base + groupTags[i % groupTags.length] + "}:" + i;
     }
 
     public byte[] bytes(int i) {

@@ -106,6 +106,13 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     + "keys, which managed services may forbid; a refusing node gets the keys again one slot per call.")
     boolean crossSlotBatch;
 
+    @Option(names = "--slot-groups", defaultValue = "0", paramLabel = "G",
+            description = "Name the identities with G hash tags (identity i gets the tag of group i mod G, the tags' slots "
+                    + "spread evenly), so that on a Redis Cluster the identities of one group share a slot and --batch "
+                    + "decides them in one call; fewer groups make bigger batches and coarser load on each master "
+                    + "(0..16384; default 0: every identity its own hash tag).")
+    int slotGroups;
+
     @Option(names = "--kill-master-after", converter = DurationConverter.class, paramLabel = "TIME",
             description = "With the embedded Redis Cluster: SIGKILL the master of key 0 this long into the measured run "
                     + "(e.g. 5s); the run goes on through the failover and reports its errors, their window and key 0's "
@@ -148,6 +155,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     requested.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
         }
         UsageException.require(keys >= 1, "--keys must be at least 1, was " + keys);
+        UsageException.require(slotGroups >= 0 && slotGroups <= 16384, "--slot-groups must be 0..16384, was " + slotGroups);
         UsageException.require(batchSize >= 1 && batchSize <= LuaRateLimiter.MAX_BATCH,
                 "--batch-size must be 1.." + LuaRateLimiter.MAX_BATCH + ", was " + batchSize);
         int batchKeys = batch ? batchSize : 1;
@@ -161,8 +169,8 @@ public final class RateLimiterCommand implements Callable<Integer> {
             if (!autoFlush && algorithm.scripted()) {
                 connection.batchWrites();
             }
-            KeySpace warmupKeys = new KeySpace(tag + ":warmup", keys);
-            KeySpace runKeys = new KeySpace(tag, keys);
+            KeySpace warmupKeys = new KeySpace(tag + ":warmup", keys, slotGroups);
+            KeySpace runKeys = new KeySpace(tag, keys, slotGroups);
             try (MasterKill kill = killMasterAfter == null ? null : new MasterKill(target, runKeys.name(0), killMasterAfter);
                     RateLimiter warmup = RateLimiters.create(algorithm, limits, warmupKeys, target, connection, tag + "w", coalesce, batchKeys, crossSlotBatch);
                     RateLimiter limiter = RateLimiters.create(algorithm, limits, runKeys, target, connection, tag, coalesce, batchKeys, crossSlotBatch)) {
@@ -248,6 +256,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
         p.put("--[no-]batch", "batch", batched);
         p.put("--batch-size", "batch_size", batched ? batchSize : null);
         p.put("--cross-slot-batch", "cross_slot_batch", batched && crossSlotBatch);
+        p.put("--slot-groups", "slot_groups", slotGroups);
         p.put("--auto-flush", "auto_flush", autoFlush);
         p.put("--timeout-ms", "timeout_ms", servers.timeout().toMillis());
         p.put("--kill-master-after", "kill_master_after_s", killMasterAfter == null ? null : killMasterAfter.toMillis() / 1000.0);

@@ -86,6 +86,36 @@ class ClusterIT {
     }
 
     @Test
+    void slotGroupsBatchTheKeysOfOneSlotOnEveryMaster(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("groups.json");
+        Map<String, Long> before = evalshaCalls();
+        int exit = CommandRunner.run(new RateLimiterCommand(), "--redis-cluster=" + cluster.embeddedCluster().seeds(),
+                "--slot-groups=12", "--algorithm=gcra", "--keys=3000", "--requests=60000", "--semaphore=256",
+                "--warmup=0", "--no-progress", "--json=" + json);
+        assertEquals(0, exit);
+        Map<String, Object> r = ResultJson.readTree(json);
+        Map<?, ?> outcomes = (Map<?, ?>) r.get("outcomes");
+        assertEquals(null, outcomes.get("error"));
+        assertEquals(60_000L, ((Long) outcomes.get("allowed")) + (Long) (outcomes.containsKey("throttled") ? outcomes.get("throttled") : 0L));
+        assertEquals(12L, ((Number) ((Map<?, ?>) r.get("parameters")).get("slot_groups")).longValue());
+        double callsPerDecision = ((Number) r.get("script_calls_per_decision")).doubleValue();
+        assertTrue(callsPerDecision < 0.5, "keys of one group shared calls: " + callsPerDecision + " calls per decision");
+        evalshaCalls().forEach((node, calls) -> assertTrue(calls - before.getOrDefault(node, 0L) > 100,
+                node + " decided its share of the groups: " + (calls - before.getOrDefault(node, 0L)) + " calls"));
+        long keysLeft = cluster.nodes(true).values().stream().mapToLong(RedisClusterCommands::dbsize).sum();
+        assertEquals(0, keysLeft, "the run deleted every key it created");
+    }
+
+    private static Map<String, Long> evalshaCalls() {
+        Map<String, Long> calls = new java.util.HashMap<>();
+        cluster.info("commandstats", true).forEach((node, stats) -> {
+            String evalsha = stats.get("cmdstat_evalsha");
+            calls.put(node, evalsha == null ? 0L : callsOf(evalsha));
+        });
+        return calls;
+    }
+
+    @Test
     void keysOfManySlotsShareCallsAndEveryRequestIsDecided(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("cross.json");
         int exit = CommandRunner.run(new RateLimiterCommand(), "--redis-cluster=" + cluster.embeddedCluster().seeds(),
