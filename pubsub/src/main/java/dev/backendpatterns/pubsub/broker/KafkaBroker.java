@@ -54,8 +54,8 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Void> publish(String channel, byte[] payload) {
-        return KafkaTarget.send(producer, new ProducerRecord<>(prefix + channel, payload)).thenApply(metadata -> null);
+    public CompletionStage<?> publish(String channel, byte[] payload) {
+        return KafkaTarget.send(producer, new ProducerRecord<>(prefix + channel, payload));
     }
 
     @Override

@@ -32,8 +32,8 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Void> publish(String channel, byte[] payload) {
-        return publisher.async().spublish(channelKey(channel), payload).thenApply(receivers -> null);
+    public CompletionStage<?> publish(String channel, byte[] payload) {
+        return publisher.async().spublish(channelKey(channel), payload);
     }
 
     /** The channel's name on the server, encoded once per channel. */
@@ -49,8 +49,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Publisher publisher() {
         RedisConnection connection = target.connect();
-        return (channel, payload) -> connection.async().spublish(channelKey(channel), payload)
-                .thenApply(receivers -> null);
+        return (channel, payload) -> connection.async().spublish(channelKey(channel), payload);
     }
 
     @Override
