@@ -81,7 +81,8 @@ final class ScoreJson {
             int[] finish = null;
             String stamp = null;
             String field;
-            while ((field = parser.nextFieldName()) != null) {
+            int next = 0; // the field the writer puts next
+            while ((field = nextFieldName(parser, next++)) != null) {
                 JsonToken value = parser.nextToken();
                 switch (field) {
                     case "id" -> id = intOf(parser, value, field);
@@ -103,6 +104,23 @@ final class ScoreJson {
         } catch (IOException e) {
             throw new MalformedMessageException("not a JSON score: " + e.getClass().getSimpleName());
         }
+    }
+
+    private static final SerializableString[] ORDER = {ID, NAME, POINT, PENALTY, FINISH, STAMP};
+
+    /**
+     * The next field's name, or null at the end of the object. The name {@link #write} puts at position {@code next} is
+     * tried first: Jackson then compares the input's bytes with the name's encoded bytes, no symbol-table lookup; any
+     * other name (another writer's order) is read the usual way.
+     */
+    private static String nextFieldName(JsonParser parser, int next) throws IOException {
+        if (next >= ORDER.length) {
+            return parser.nextFieldName();
+        }
+        if (parser.nextFieldName(ORDER[next])) {
+            return ORDER[next].getValue();
+        }
+        return parser.currentToken() == JsonToken.FIELD_NAME ? parser.currentName() : null;
     }
 
     private static int intOf(JsonParser parser, JsonToken value, String field) throws IOException {

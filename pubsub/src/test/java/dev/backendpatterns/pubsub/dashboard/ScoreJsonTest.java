@@ -38,6 +38,11 @@ class ScoreJsonTest {
         assertEquals(2, s.point());
         assertEquals(7, s.penalty());
         assertArrayEquals(new int[] {2, 0}, s.finish());
+        Score half = ScoreJson.read(bytes("{\"id\":5,\"name\":\"n\",\"stamp\":\"x\",\"point\":2,\"finish\":[1],\"penalty\":3}"));
+        assertEquals("n", half.name());
+        assertEquals(2, half.point());
+        assertEquals(3, half.penalty());
+        assertEquals("x", half.stamp());
     }
 
     @Test
@@ -53,6 +58,8 @@ class ScoreJsonTest {
             "{\"id\":1,\"name\":\"x\",\"point\":3,\"stamp\":\"s\",\"finish\":[1,\"a\"]}",
             "{\"id\":1,\"name\":\"x\",\"point\":3,\"stamp\":\"s\"} {}", // two objects
             "{\"id\":1,\"name\":\"x\",\"point\":3,", // cut short
+            "{\"id\":1,\"name\":\"x\",\"point\":3,\"penalty\":0,\"finish\":[1,1,0,0],\"stamp\":\"s\",\"id\":2,\"x\":0}",
+            "{\"id\":1,\"name\":\"x\",\"point\":3,\"penalty\":0,\"finish\":[1,1,0,0],\"stamp\":\"s\",\"more\":1}",
         };
         for (String json : bad) {
             assertThrows(MalformedMessageException.class, () -> ScoreJson.read(bytes(json)), json);
