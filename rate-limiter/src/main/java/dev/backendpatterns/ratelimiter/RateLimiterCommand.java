@@ -155,7 +155,7 @@ public final class RateLimiterCommand implements Callable<Integer> {
                     requested.inFlight(), RedisTarget.REQUEST_QUEUE_SIZE);
         }
         UsageException.require(keys >= 1, "--keys must be at least 1, was " + keys);
-        UsageException.require(slotGroups >= 0 && slotGroups <= 16384, "--slot-groups must be 0..16384, was " + slotGroups);
+        UsageException.fromFlags(() -> new KeySpace("check", 1, slotGroups)); // checks --slot-groups now
         UsageException.require(batchSize >= 1 && batchSize <= LuaRateLimiter.MAX_BATCH,
                 "--batch-size must be 1.." + LuaRateLimiter.MAX_BATCH + ", was " + batchSize);
         int batchKeys = batch ? batchSize : 1;

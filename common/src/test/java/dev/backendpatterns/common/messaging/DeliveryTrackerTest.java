@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -204,6 +206,28 @@ class DeliveryTrackerTest {
         assertEquals(0, tracker.inTransit());
         assertTrue(tracker.awaitDeliveries(Duration.ofMillis(50)));
         assertEquals(0, tracker.report().lost());
+    }
+
+    @Test
+    void aTrackedPublishIsRecordedAndKeepsItsOutcomeOrItsFailure() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false);
+        MessageStamp ok = tracker.stamp(0, 0, 1);
+        MessageStamp bad = tracker.stamp(0, 1, 1);
+        CompletableFuture<Long> okPublish = new CompletableFuture<>();
+        CompletableFuture<Long> badPublish = new CompletableFuture<>();
+        CompletableFuture<String> okTracked = tracker.track(ok, okPublish, "published").toCompletableFuture();
+        CompletableFuture<String> badTracked = tracker.track(bad, badPublish, "published").toCompletableFuture();
+        assertFalse(tracker.isAcknowledged(ok.index()), "not before the broker answered");
+        okPublish.complete(1L);
+        badPublish.completeExceptionally(new IllegalStateException("NOT_ENOUGH_REPLICAS"));
+        assertEquals("published", okTracked.join());
+        assertTrue(tracker.isAcknowledged(ok.index()));
+        assertFalse(tracker.isAcknowledged(bad.index()));
+        ExecutionException e = assertThrows(ExecutionException.class, badTracked::get);
+        assertEquals("NOT_ENOUGH_REPLICAS", e.getCause().getMessage(), "the publish's own error, unwrapped once");
+        DeliveryReport r = tracker.report();
+        assertEquals(1, r.acknowledged());
+        assertEquals(1, r.publishFailed());
     }
 
     @Test

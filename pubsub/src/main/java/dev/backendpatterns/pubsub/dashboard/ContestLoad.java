@@ -5,7 +5,6 @@ import dev.backendpatterns.common.load.Schedule;
 import dev.backendpatterns.common.messaging.DeliveryTracker;
 import dev.backendpatterns.common.messaging.MessageStamp;
 import dev.backendpatterns.pubsub.broker.Broker;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -40,14 +39,7 @@ final class ContestLoad implements Schedule, Operation {
         int points = contest.points(p);
         MessageStamp stamp = tracker.stamp(p, contest.solved(p) - 1, 1);
         byte[] payload = json.write(p, Names.of(p), points, contest.penalty(p), contest.finishByProblem(p), stamp.toText());
-        return broker.publish(Scoreboard.channel(points), payload).handle((done, error) -> { // one stage per message
-            if (error != null) {
-                tracker.failed(stamp, error);
-                throw error instanceof CompletionException c ? c : new CompletionException(error);
-            }
-            tracker.acknowledged(stamp);
-            return PUBLISHED;
-        });
+        return tracker.track(stamp, broker.publish(Scoreboard.channel(points), payload), PUBLISHED);
     }
 
     @Override

@@ -27,6 +27,8 @@ final class ScoreJson {
     private static final SerializableString PENALTY = new SerializedString("penalty");
     private static final SerializableString FINISH = new SerializedString("finish");
     private static final SerializableString STAMP = new SerializedString("stamp");
+    /** The order {@link #write} puts the fields in. */
+    private static final SerializableString[] ORDER = {ID, NAME, POINT, PENALTY, FINISH, STAMP};
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private final JsonGenerator generator;
@@ -105,8 +107,6 @@ final class ScoreJson {
             throw new MalformedMessageException("not a JSON score: " + e.getClass().getSimpleName());
         }
     }
-
-    private static final SerializableString[] ORDER = {ID, NAME, POINT, PENALTY, FINISH, STAMP};
 
     /**
      * The next field's name, or null at the end of the object. The name {@link #write} puts at position {@code next} is

@@ -87,13 +87,7 @@ final class Exchange {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        publisher.publish(PRICES, body).whenComplete((done, error) -> {
-            if (error == null) {
-                prices.acknowledged(update);
-            } else {
-                prices.failed(update, error);
-            }
-        });
+        prices.track(update, publisher.publish(PRICES, body), null);
     }
 
     /** Counts of what became of the orders, by status. */

@@ -136,13 +136,7 @@ final class Market implements Schedule, Operation {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return broker.publish(Exchange.ORDERS, payload).whenComplete((done, error) -> {
-            if (error == null) {
-                orders.acknowledged(stamp);
-            } else {
-                orders.failed(stamp, error);
-            }
-        }).thenApply(done -> PUBLISHED);
+        return orders.track(stamp, broker.publish(Exchange.ORDERS, payload), PUBLISHED);
     }
 
     /** A limit near the price: a buy below it, a sell above it, 1 to 10 + volatility ticks away. */

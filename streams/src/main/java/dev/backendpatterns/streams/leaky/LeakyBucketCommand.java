@@ -208,13 +208,12 @@ public final class LeakyBucketCommand implements Callable<Integer> {
 
         MessageBits present = new MessageBits();
         queue.remaining(present::add);
-        MessageBits acknowledged = publish.acknowledged();
         MessageBits processed = drain.processed();
         long stillPending = 0;
         long evicted = 0;
         long lost = 0;
         for (long i = 0; i < burst.sent(); i++) {
-            if (!acknowledged.contains(i)) {
+            if (!tracker.isAcknowledged(i)) { // the stamp's index is the entry's sequence
                 continue;
             }
             boolean there = present.contains(i);
